@@ -1,0 +1,134 @@
+package io.servicegap.cli;
+
+import io.servicegap.config.ConfigurationException;
+import io.servicegap.config.Settings;
+import io.servicegap.config.SettingsLoader;
+import io.servicegap.ingest.InputException;
+import io.servicegap.ingest.SourceCounts;
+import io.servicegap.run.QualityGateException;
+import io.servicegap.run.RunManifest;
+import io.servicegap.run.ServiceGapJob;
+import io.servicegap.run.StageClock;
+import java.io.PrintStream;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Entry point: arguments and settings, the session, the run, and the exit code of SPEC §6. */
+public final class ServiceGapMain {
+  public static final int OK = 0;
+  public static final int FAILED = 1;
+  public static final int BAD_CONFIGURATION = 2;
+  public static final int QUALITY_GATE = 3;
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceGapMain.class);
+
+  private ServiceGapMain() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Arguments arguments;
+    Settings settings;
+    try {
+      arguments = Arguments.parse(args);
+      settings = SettingsLoader.load(arguments.conf(), arguments.sets());
+    } catch (ConfigurationException e) {
+      err.println("servicegap: " + e.getMessage());
+      err.println(Arguments.USAGE);
+      return BAD_CONFIGURATION;
+    }
+    SparkSession spark = session(settings);
+    try {
+      return execute(arguments, settings, spark, out, err);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** Runs a parsed command on a given session; returns the exit code. */
+  public static int execute(Arguments arguments, Settings settings, SparkSession spark, PrintStream out, PrintStream err) {
+    spark.conf().set("spark.sql.session.timeZone", settings.timezone().getId());
+    spark.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+    String runId = newRunId();
+    boolean validateOnly = arguments.command().equals("validate");
+    RunManifest manifest = new RunManifest(runId, arguments.commandLine(), settings.digest(), spark.version());
+    StageClock clock = new StageClock(spark.sparkContext());
+    int code;
+    String error = null;
+    try {
+      var outcome =
+          new ServiceGapJob(spark, settings)
+              .execute(new ServiceGapJob.Request(runId, arguments.asOf(), arguments.backfillFrom(), validateOnly), manifest, clock);
+      printInputs(out, outcome.inputs());
+      if (!validateOnly) {
+        out.printf("as_of %s, periods from %s recomputed%n", outcome.run().asOf(), outcome.run().windowStart());
+        out.println("tables under " + settings.outputPath() + ":");
+        outcome.rowsByTable().forEach((t, n) -> out.printf("  %-14s %,d rows written%n", t, n));
+      }
+      code = OK;
+    } catch (ConfigurationException e) {
+      error = e.getMessage();
+      code = BAD_CONFIGURATION;
+    } catch (QualityGateException e) {
+      error = e.getMessage();
+      code = QUALITY_GATE;
+    } catch (InputException e) {
+      error = "input error: " + e.getMessage();
+      code = FAILED;
+    } catch (RuntimeException e) {
+      LOG.error("run failed", e);
+      error = "run failed: " + e;
+      code = FAILED;
+    }
+    if (error != null) {
+      err.println("servicegap: " + error);
+    }
+    manifest.finish(code == OK ? "succeeded" : "failed", code, error, clock.millis());
+    if (!validateOnly) {
+      try {
+        out.println("run manifest: " + manifest.write(settings.outputPath(), spark.sparkContext().hadoopConfiguration()));
+      } catch (Exception e) {
+        err.println("servicegap: could not write the run manifest: " + e.getMessage());
+      }
+    }
+    return code;
+  }
+
+  private static void printInputs(PrintStream out, java.util.List<SourceCounts> inputs) {
+    out.println("inputs:");
+    for (SourceCounts c : inputs) {
+      out.printf("  %-21s %,9d read %,9d accepted %,6d quarantined%s%n", c.source(), c.read(), c.accepted(), c.quarantined(), reasons(c.quarantinedByReason()));
+    }
+  }
+
+  private static String reasons(Map<String, Long> byReason) {
+    if (byReason.isEmpty()) {
+      return "";
+    }
+    StringBuilder s = new StringBuilder(" (");
+    byReason.forEach((r, n) -> s.append(s.length() > 2 ? ", " : "").append(r).append(' ').append(n));
+    return s.append(')').toString();
+  }
+
+  /** Sortable by start time, unique across concurrent starts. */
+  static String newRunId() {
+    String t = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
+    return t + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** spark-submit's settings win: servicegap.spark.* only fills what is missing. */
+  public static SparkSession session(Settings settings) {
+    SparkConf conf = new SparkConf().setAppName("servicegap");
+    conf.setIfMissing("spark.master", settings.sparkMaster());
+    settings.sparkConf().forEach(conf::setIfMissing);
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+}

@@ -1,0 +1,40 @@
+package io.servicegap.config;
+
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Every setting of a run, validated; built only by {@link SettingsLoader}. */
+public record Settings(
+    Map<String, SourceSettings> inputs,
+    String outputPath,
+    String sparkMaster,
+    Map<String, String> sparkConf,
+    ZoneId timezone,
+    List<Grain> grains,
+    List<String> priceTiers,
+    Map<String, Dimension> dimensions,
+    double deliveryToleranceHours,
+    double maxRejectRatio,
+    double confidence,
+    long minSample,
+    int lookbackDays,
+    Set<String> families,
+    String digest) {
+
+  /** One input source as configured. A null path means not configured. */
+  public record SourceSettings(
+      String name, String path, String format, Map<String, String> options, boolean required) {}
+
+  /** A survey dimension: its answer scale, experience element and weight in servqual_gap. */
+  public record Dimension(String name, double min, double max, String element, double weight) {}
+
+  public SourceSettings input(String source) {
+    return inputs.get(source);
+  }
+
+  public boolean runs(String family) {
+    return families.contains(family);
+  }
+}

@@ -1,0 +1,314 @@
+package io.servicegap.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Resolves configuration in one place. Precedence, highest first: {@code --set key=value}, then
+ * environment overrides (Typesafe's {@code CONFIG_FORCE_} variables), then the environment file
+ * given with {@code --conf}, then the jar's {@code reference.conf}. Every problem is collected and
+ * reported together before Spark starts.
+ */
+public final class SettingsLoader {
+  public static final List<String> SOURCES =
+      List.of(
+          "accounts",
+          "transactions",
+          "complaints",
+          "surveys",
+          "management_estimates",
+          "price_changes");
+  public static final List<String> FAMILIES = List.of("gap4", "gap5");
+  public static final List<String> ELEMENTS = List.of("promise", "recovery", "personnel", "value");
+  private static final Set<String> FORMATS = Set.of("csv", "json", "parquet");
+  /** Sub-trees whose keys are free-form and passed through. */
+  private static final List<String> OPEN_TREES = List.of("servicegap.spark.conf", "servicegap.dimension-settings");
+
+  private SettingsLoader() {}
+
+  /** Loads with the real process environment. */
+  public static Settings load(File confFile, List<String> sets) {
+    return load(confFile, ConfigFactory.systemEnvironmentOverrides(), sets);
+  }
+
+  public static Settings load(File confFile, Config environment, List<String> sets) {
+    Config merged = merge(confFile, environment, sets);
+    return validate(merged);
+  }
+
+  static Config merge(File confFile, Config environment, List<String> sets) {
+    List<String> problems = new ArrayList<>();
+    Config overrides = ConfigFactory.empty();
+    for (String set : sets) {
+      int eq = set.indexOf('=');
+      if (eq <= 0) {
+        problems.add("--set expects key=value, got '" + set + "'");
+        continue;
+      }
+      String key = set.substring(0, eq).trim();
+      String value = set.substring(eq + 1).trim();
+      try {
+        overrides = overrides.withFallback(setting(key, value));
+      } catch (ConfigException e) {
+        problems.add("--set " + set + ": " + e.getMessage());
+      }
+    }
+    Config file = ConfigFactory.empty();
+    if (confFile != null) {
+      if (!confFile.isFile()) {
+        problems.add("configuration file not found: " + confFile);
+      } else {
+        try {
+          file =
+              ConfigFactory.parseFile(
+                  confFile, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+        } catch (ConfigException e) {
+          problems.add("cannot parse " + confFile + ": " + e.getMessage());
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigurationException(problems);
+    }
+    try {
+      return overrides
+          .withFallback(environment)
+          .withFallback(file)
+          .withFallback(ConfigFactory.defaultReference(SettingsLoader.class.getClassLoader()))
+          .resolve();
+    } catch (ConfigException e) {
+      throw new ConfigurationException(e.getMessage());
+    }
+  }
+
+  /** Lists and objects are parsed as HOCON; anything else is taken literally (URIs contain //). */
+  private static Config setting(String key, String value) {
+    if (value.startsWith("[") || value.startsWith("{")) {
+      return ConfigFactory.parseString("\"_\" = " + value).getValue("\"_\"").atPath(key);
+    }
+    return ConfigValueFactory.fromAnyRef(value).atPath(key);
+  }
+
+  static Settings validate(Config config) {
+    List<String> problems = new ArrayList<>();
+    checkUnknownKeys(config, problems);
+    Config sg = config.getConfig("servicegap");
+
+    Map<String, Settings.SourceSettings> inputs = new LinkedHashMap<>();
+    for (String source : SOURCES) {
+      String base = "inputs." + source;
+      String path = optionalString(sg, base + ".path");
+      String format = get(problems, "servicegap." + base + ".format", () -> sg.getString(base + ".format"), "csv");
+      format = format.toLowerCase(Locale.ROOT);
+      boolean required = get(problems, "servicegap." + base + ".required", () -> sg.getBoolean(base + ".required"), true);
+      if (!FORMATS.contains(format)) {
+        problems.add("servicegap." + base + ".format must be one of csv, json, parquet, got '" + format + "'");
+      }
+      if (required && path == null) {
+        problems.add("servicegap." + base + ".path is required (the " + source + " source)");
+      }
+      Map<String, String> options = new LinkedHashMap<>();
+      if (sg.hasPath(base + ".options")) {
+        for (Map.Entry<String, ConfigValue> e : sg.getConfig(base + ".options").entrySet()) {
+          options.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
+        }
+      }
+      inputs.put(source, new Settings.SourceSettings(source, path, format, Map.copyOf(options), required));
+    }
+
+    String outputPath = optionalString(sg, "output.path");
+    if (outputPath == null) {
+      problems.add("servicegap.output.path is required");
+    }
+
+    String master = get(problems, "servicegap.spark.master", () -> sg.getString("spark.master"), "local[*]");
+    Map<String, String> sparkConf = new LinkedHashMap<>();
+    for (Map.Entry<String, ConfigValue> e : sg.getConfig("spark.conf").entrySet()) {
+      sparkConf.put(unquote(e.getKey()), String.valueOf(e.getValue().unwrapped()));
+    }
+
+    ZoneId zone = ZoneId.of("UTC");
+    String zoneName = get(problems, "servicegap.timezone", () -> sg.getString("timezone"), "UTC");
+    try {
+      zone = ZoneId.of(zoneName);
+    } catch (DateTimeException e) {
+      problems.add("servicegap.timezone: unknown time zone '" + zoneName + "'");
+    }
+
+    List<Grain> grains = new ArrayList<>();
+    for (String g : get(problems, "servicegap.grains", () -> sg.getStringList("grains"), List.<String>of())) {
+      try {
+        grains.add(Grain.parse(g));
+      } catch (IllegalArgumentException e) {
+        problems.add("servicegap.grains: unknown grain '" + g + "' (allowed: day, week, month)");
+      }
+    }
+    if (grains.isEmpty()) {
+      problems.add("servicegap.grains must name at least one of day, week, month");
+    }
+
+    List<String> tiers = get(problems, "servicegap.price-tiers", () -> sg.getStringList("price-tiers"), List.of());
+    if (tiers.isEmpty()) {
+      problems.add("servicegap.price-tiers must list at least one tier");
+    }
+    if (tiers.stream().anyMatch(t -> t.equals("ALL") || t.equals("*"))) {
+      problems.add("servicegap.price-tiers: 'ALL' and '*' are reserved and cannot be tiers");
+    }
+
+    Map<String, Settings.Dimension> dimensions = dimensions(sg, problems);
+
+    double tolerance = get(problems, "servicegap.standards.delivery.tolerance-hours", () -> sg.getDouble("standards.delivery.tolerance-hours"), 0.0);
+    if (tolerance < 0) {
+      problems.add("servicegap.standards.delivery.tolerance-hours must be >= 0");
+    }
+    double maxReject = get(problems, "servicegap.quality.max-reject-ratio", () -> sg.getDouble("quality.max-reject-ratio"), 0.05);
+    if (maxReject < 0 || maxReject > 1) {
+      problems.add("servicegap.quality.max-reject-ratio must be within [0, 1]");
+    }
+    double confidence = get(problems, "servicegap.stats.confidence", () -> sg.getDouble("stats.confidence"), 0.95);
+    if (!(confidence > 0 && confidence < 1)) {
+      problems.add("servicegap.stats.confidence must be strictly between 0 and 1");
+    }
+    long minSample = get(problems, "servicegap.stats.min-sample", () -> sg.getLong("stats.min-sample"), 30L);
+    if (minSample < 0) {
+      problems.add("servicegap.stats.min-sample must be >= 0");
+    }
+    int lookback = get(problems, "servicegap.run.lookback-days", () -> sg.getInt("run.lookback-days"), 35);
+    if (lookback < 0) {
+      problems.add("servicegap.run.lookback-days must be >= 0");
+    }
+    Set<String> families = new LinkedHashSet<>();
+    for (String f : get(problems, "servicegap.metrics.families", () -> sg.getStringList("metrics.families"), List.<String>of())) {
+      if (FAMILIES.contains(f)) {
+        families.add(f);
+      } else {
+        problems.add("servicegap.metrics.families: unknown family '" + f + "' (available: " + String.join(", ", FAMILIES) + ")");
+      }
+    }
+    if (families.isEmpty()) {
+      problems.add("servicegap.metrics.families must name at least one family");
+    }
+
+    if (!problems.isEmpty()) {
+      throw new ConfigurationException(problems);
+    }
+    return new Settings(
+        Map.copyOf(inputs),
+        outputPath,
+        master,
+        Map.copyOf(sparkConf),
+        zone,
+        List.copyOf(grains),
+        List.copyOf(tiers),
+        dimensions,
+        tolerance,
+        maxReject,
+        confidence,
+        minSample,
+        lookback,
+        Set.copyOf(families),
+        digest(sg));
+  }
+
+  private static Map<String, Settings.Dimension> dimensions(Config sg, List<String> problems) {
+    Map<String, Settings.Dimension> dims = new LinkedHashMap<>();
+    List<String> names = get(problems, "servicegap.dimensions", () -> sg.getStringList("dimensions"), List.<String>of());
+    for (String name : names) {
+      String where = "servicegap.dimension-settings." + name;
+      String key = "dimension-settings.\"" + name + "\"";
+      if (!sg.hasPath(key) || sg.getValue(key).valueType() != ConfigValueType.OBJECT) {
+        problems.add(where + " must be an object { min, max, element, weight } for listed dimension '" + name + "'");
+        continue;
+      }
+      Config d = sg.getConfig(key);
+      double min = get(problems, where + ".min", () -> d.getDouble("min"), 0.0);
+      double max = get(problems, where + ".max", () -> d.getDouble("max"), 0.0);
+      String element = get(problems, where + ".element", () -> d.getString("element"), "");
+      double weight = d.hasPath("weight") ? get(problems, where + ".weight", () -> d.getDouble("weight"), 1.0) : 1.0;
+      if (!(min < max)) {
+        problems.add(where + ": min must be below max");
+      }
+      if (!ELEMENTS.contains(element)) {
+        problems.add(where + ".element must be one of " + String.join(", ", ELEMENTS) + ", got '" + element + "'");
+      }
+      if (!(weight >= 0)) {
+        problems.add(where + ".weight must be >= 0");
+      }
+      if (name.equals("ALL") || name.equals("*")) {
+        problems.add("servicegap.dimensions: '" + name + "' is reserved and cannot name a dimension");
+      }
+      dims.put(name, new Settings.Dimension(name, min, max, element, weight));
+    }
+    if (dims.isEmpty() && names.isEmpty()) {
+      problems.add("servicegap.dimensions must list at least one dimension");
+    }
+    return java.util.Collections.unmodifiableMap(dims);
+  }
+
+  /** Flags keys the reference does not know, so a typo never silently falls back to a default. */
+  private static void checkUnknownKeys(Config config, List<String> problems) {
+    Config reference = ConfigFactory.defaultReference(SettingsLoader.class.getClassLoader());
+    for (Map.Entry<String, ConfigValue> e : config.getConfig("servicegap").entrySet()) {
+      String path = "servicegap." + e.getKey();
+      boolean open =
+          OPEN_TREES.stream().anyMatch(t -> path.startsWith(t + "."))
+              || path.matches("servicegap\\.inputs\\.[a-z_]+\\.options\\..*");
+      if (!open && !reference.hasPathOrNull(path)) {
+        problems.add("unknown setting " + path + " (misspelled? see reference.conf)");
+      }
+    }
+  }
+
+  private static String optionalString(Config c, String path) {
+    if (!c.hasPath(path)) {
+      return null;
+    }
+    String s = c.getString(path).trim();
+    return s.isEmpty() ? null : s;
+  }
+
+  private static String unquote(String key) {
+    return key.startsWith("\"") && key.endsWith("\"") ? key.substring(1, key.length() - 1) : key;
+  }
+
+  private static <T> T get(List<String> problems, String path, Supplier<T> read, T fallback) {
+    try {
+      return read.get();
+    } catch (ConfigException e) {
+      problems.add(path + ": " + e.getMessage().replaceFirst("^.*?: ", ""));
+      return fallback;
+    }
+  }
+
+  private static String digest(Config sg) {
+    String rendered = sg.root().render(ConfigRenderOptions.concise().setFormatted(false));
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(rendered.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

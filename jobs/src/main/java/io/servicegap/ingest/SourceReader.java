@@ -1,0 +1,145 @@
+package io.servicegap.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+
+import io.servicegap.config.Settings.SourceSettings;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/** Reads one configured source as it is, keeping every line, even those it cannot split. */
+public final class SourceReader {
+  private final SparkSession spark;
+
+  public SourceReader(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  public RawSource read(SourceSettings in, SourceSpec spec) {
+    Dataset<Row> rows;
+    if (!hasDataFiles(in)) {
+      rows = spark.createDataFrame(List.of(), textSchema(spec.columns().stream().map(ColumnSpec::name).toList(), false));
+    } else {
+      rows = switch (in.format()) {
+        case "csv" -> readCsv(in);
+        case "json" -> reader(in).option("primitivesAsString", "true").json(in.path());
+        default -> reader(in).parquet(in.path());
+      };
+    }
+    List<Column> projected = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (String c : rows.columns()) {
+      String lower = c.toLowerCase(Locale.ROOT).trim();
+      if (c.equals(RawSource.CORRUPT)) {
+        projected.add(col(quoted(c)));
+      } else if (seen.add(lower)) {
+        projected.add(col(quoted(c)).as(lower));
+        names.add(lower);
+      } else {
+        throw new InputException(in.name() + " (" + in.path() + "): column '" + lower + "' appears twice");
+      }
+    }
+    for (String required : spec.requiredColumns()) {
+      if (!names.contains(required)) {
+        throw new InputException(
+            in.name() + " (" + in.path() + "): required column '" + required + "' is missing; found columns "
+                + names);
+      }
+    }
+    Dataset<Row> raw =
+        rows.select(projected.toArray(Column[]::new))
+            .withColumn(RawSource.SOURCE_FILE, input_file_name())
+            .withColumn(RawSource.READ_SEQ, monotonically_increasing_id());
+    if (!Arrays.asList(raw.columns()).contains(RawSource.CORRUPT)) {
+      raw = raw.withColumn(RawSource.CORRUPT, lit(null).cast(DataTypes.StringType));
+    }
+    return new RawSource(in.name(), in.path(), raw, List.copyOf(names));
+  }
+
+  /** The header decides the columns; every value is read as text so nothing fails at read. */
+  private Dataset<Row> readCsv(SourceSettings in) {
+    StructType header = reader(in).option("header", "true").option("inferSchema", "false").csv(in.path()).schema();
+    List<String> names = Arrays.stream(header.fieldNames()).toList();
+    return reader(in)
+        .option("header", "true")
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", RawSource.CORRUPT)
+        .schema(textSchema(names, true))
+        .csv(in.path());
+  }
+
+  private DataFrameReader reader(SourceSettings in) {
+    return spark.read().options(in.options());
+  }
+
+  private static StructType textSchema(List<String> names, boolean withCorrupt) {
+    List<StructField> fields = new ArrayList<>();
+    for (String n : names) {
+      fields.add(DataTypes.createStructField(n, DataTypes.StringType, true));
+    }
+    if (withCorrupt) {
+      fields.add(DataTypes.createStructField(RawSource.CORRUPT, DataTypes.StringType, true));
+    }
+    return DataTypes.createStructType(fields);
+  }
+
+  private static String quoted(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+
+  /** Whether a path, folder or glob holds any data file; an existing empty folder is an empty source. */
+  private boolean hasDataFiles(SourceSettings in) {
+    Path path = new Path(in.path());
+    try {
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileStatus[] matches = fs.globStatus(path);
+      if (matches == null || matches.length == 0) {
+        throw new InputException(in.name() + ": input path not found: " + in.path());
+      }
+      for (FileStatus m : matches) {
+        if (!m.isDirectory()) {
+          return true;
+        }
+        var it = fs.listFiles(m.getPath(), true);
+        while (it.hasNext()) {
+          if (visible(it.next().getPath(), m.getPath())) {
+            return true;
+          }
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      throw new InputException(in.name() + ": cannot list input path " + in.path() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Skips _SUCCESS, .crc and other hidden files anywhere below the folder. */
+  private static boolean visible(Path file, Path root) {
+    for (Path p = file; p != null && !p.equals(root); p = p.getParent()) {
+      String n = p.getName();
+      if (n.startsWith("_") || n.startsWith(".")) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

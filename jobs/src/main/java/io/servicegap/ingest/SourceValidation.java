@@ -1,0 +1,227 @@
+package io.servicegap.ingest;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
+
+import io.servicegap.config.Settings;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataType;
+
+/**
+ * Decides for every input row: accepted, or quarantined with one reason and the column at fault.
+ * Pure: raw rows (and the accepted rows of referenced sources) in, verdicts out.
+ */
+public final class SourceValidation {
+  public static final String REASON = "_reason";
+  public static final String COLUMN = "_column";
+  public static final String RECORD = "_record";
+  private static final String PROBLEM = "_problem";
+
+  private SourceValidation() {}
+
+  /**
+   * @param parents accepted rows of already validated sources, by source name
+   * @return one row per input row: the contract's columns typed, plus {@link #REASON} and
+   *     {@link #COLUMN} (null when accepted), {@link #RECORD} and {@link RawSource#SOURCE_FILE}
+   */
+  public static Dataset<Row> validate(
+      RawSource raw, SourceSpec spec, Settings settings, Map<String, Dataset<Row>> parents) {
+    Map<String, DataType> inputTypes = new HashMap<>();
+    Arrays.stream(raw.rows().schema().fields()).forEach(f -> inputTypes.put(f.name(), f.dataType()));
+
+    // Typed values next to the raw ones (raw kept as _raw_<name> to detect unreadable values).
+    List<Column> typed = new ArrayList<>();
+    List<Problem> parseProblems = new ArrayList<>();
+    for (ColumnSpec c : spec.columns()) {
+      if (raw.columns().contains(c.name())) {
+        DataType t = inputTypes.get(c.name());
+        Column parsed = TypedValue.parse(col(c.name()), t, c.type());
+        parseProblems.add(new Problem(TypedValue.unreadable(col(c.name()), t, parsed), Reason.PARSE_ERROR, c.name()));
+        Column withDefault = c.defaultValue() == null ? parsed : coalesce(parsed, expr(c.defaultValue()).cast(c.type().sparkType()));
+        typed.add(withDefault.as(c.name()));
+      } else {
+        Column absent = c.defaultValue() == null ? lit(null) : expr(c.defaultValue());
+        typed.add(absent.cast(c.type().sparkType()).as(c.name()));
+      }
+    }
+    List<Column> rowProblems = new ArrayList<>();
+    rowProblems.add(new Problem(col(RawSource.CORRUPT).isNotNull(), Reason.PARSE_ERROR, "_record").asColumn());
+    parseProblems.forEach(p -> rowProblems.add(p.asColumn()));
+    Column record =
+        coalesce(col(RawSource.CORRUPT), to_json(struct(raw.columns().stream().map(n -> col(n)).toArray(Column[]::new))));
+
+    Dataset<Row> parsedRows =
+        raw.rows()
+            .select(
+                concat(
+                        typed,
+                        List.of(
+                            firstOf(rowProblems).as(PROBLEM),
+                            record.as(RECORD),
+                            col(RawSource.SOURCE_FILE),
+                            col(RawSource.READ_SEQ)))
+                    .toArray(Column[]::new));
+
+    // Value rules on the typed columns, in the contract's reason order.
+    List<Column> valueProblems = new ArrayList<>();
+    valueProblems.add(col(PROBLEM));
+    valueProblems.addAll(missing(spec));
+    valueProblems.addAll(badValues(spec, settings));
+    valueProblems.addAll(outOfRange(spec, settings));
+    valueProblems.addAll(timeOrder(spec));
+    Dataset<Row> checked = parsedRows.withColumn(PROBLEM, firstOf(valueProblems));
+
+    checked = references(checked, spec, parents);
+    checked = duplicates(checked, spec);
+    checked = checked.withColumn(PROBLEM, firstOf(concat(List.of(col(PROBLEM)), reserved(spec))));
+
+    List<Column> out = new ArrayList<>();
+    spec.columns().forEach(c -> out.add(col(c.name())));
+    out.add(col(PROBLEM).getField("reason").as(REASON));
+    out.add(col(PROBLEM).getField("column").as(COLUMN));
+    out.add(when(col(PROBLEM).isNotNull(), col(RECORD)).as(RECORD));
+    out.add(col(RawSource.SOURCE_FILE));
+    return checked.select(out.toArray(Column[]::new));
+  }
+
+  private static List<Column> missing(SourceSpec spec) {
+    List<Column> p = new ArrayList<>();
+    for (ColumnSpec c : spec.columns()) {
+      if (c.required()) {
+        p.add(new Problem(col(c.name()).isNull(), Reason.MISSING_REQUIRED, c.name()).asColumn());
+      }
+    }
+    if (!spec.oneOfRequired().isEmpty()) {
+      Column none = lit(true);
+      for (String c : spec.oneOfRequired()) {
+        none = none.and(col(c).isNull());
+      }
+      p.add(new Problem(none, Reason.MISSING_REQUIRED, String.join("|", spec.oneOfRequired())).asColumn());
+    }
+    return p;
+  }
+
+  private static List<Column> badValues(SourceSpec spec, Settings settings) {
+    List<Column> p = new ArrayList<>();
+    for (ColumnSpec c : spec.columns()) {
+      if (c.vocabulary() != null) {
+        Object[] allowed = c.vocabulary().values(settings).toArray();
+        p.add(new Problem(col(c.name()).isNotNull().and(col(c.name()).isin(allowed).unary_$bang()), Reason.BAD_VALUE, c.name()).asColumn());
+      }
+    }
+    return p;
+  }
+
+  private static List<Column> outOfRange(SourceSpec spec, Settings settings) {
+    List<Column> p = new ArrayList<>();
+    for (ColumnSpec c : spec.columns()) {
+      if (c.minimum() != null) {
+        Column v = col(c.name());
+        Column bad = c.minimumExclusive() ? v.leq(c.minimum()) : v.lt(c.minimum());
+        p.add(new Problem(bad, Reason.OUT_OF_RANGE, c.name()).asColumn());
+      }
+    }
+    if (!spec.scaledColumns().isEmpty()) {
+      Column min = lit(null);
+      Column max = lit(null);
+      for (Settings.Dimension d : settings.dimensions().values()) {
+        Column isDim = col("dimension").equalTo(d.name());
+        min = when(isDim, lit(d.min())).otherwise(min);
+        max = when(isDim, lit(d.max())).otherwise(max);
+      }
+      for (String c : spec.scaledColumns()) {
+        p.add(new Problem(col(c).lt(min).or(col(c).gt(max)), Reason.OUT_OF_RANGE, c).asColumn());
+      }
+    }
+    return p;
+  }
+
+  private static List<Column> timeOrder(SourceSpec spec) {
+    List<Column> p = new ArrayList<>();
+    for (ColumnSpec c : spec.columns()) {
+      if (c.notBefore() != null) {
+        p.add(new Problem(col(c.name()).lt(col(c.notBefore())), Reason.BAD_ORDER_OF_TIMES, c.name()).asColumn());
+      }
+    }
+    return p;
+  }
+
+  /** An id must be among the accepted rows of the source it names (accepted keys are unique). */
+  private static Dataset<Row> references(Dataset<Row> rows, SourceSpec spec, Map<String, Dataset<Row>> parents) {
+    List<Column> p = new ArrayList<>();
+    p.add(col(PROBLEM));
+    List<String> added = new ArrayList<>();
+    for (ColumnSpec c : spec.columns()) {
+      if (c.references() == null) {
+        continue;
+      }
+      String[] target = c.references().split("\\.");
+      Dataset<Row> parent = parents.get(target[0]);
+      if (parent == null) {
+        throw new IllegalStateException(spec.name() + "." + c.name() + " references unvalidated " + target[0]);
+      }
+      String found = "_ref_" + c.name();
+      rows = rows.join(parent.select(col(target[1]).as(found)), col(c.name()).equalTo(col(found)), "left");
+      p.add(new Problem(col(c.name()).isNotNull().and(col(found).isNull()), Reason.UNKNOWN_REFERENCE, c.name()).asColumn());
+      added.add(found);
+    }
+    return rows.withColumn(PROBLEM, firstOf(p)).drop(added.toArray(String[]::new));
+  }
+
+  /** Among rows valid so far, the latest updated_ts per key wins; ties go to the first read. */
+  private static Dataset<Row> duplicates(Dataset<Row> rows, SourceSpec spec) {
+    List<Column> order = new ArrayList<>();
+    order.add(col(PROBLEM).isNotNull().asc());
+    if (spec.versioned()) {
+      order.add(col(SourceSpec.VERSION_COLUMN).desc_nulls_last());
+    }
+    order.add(col(RawSource.READ_SEQ).asc());
+    var window =
+        Window.partitionBy(spec.key().stream().map(k -> col(k)).toArray(Column[]::new))
+            .orderBy(order.toArray(Column[]::new));
+    Column loser = col(PROBLEM).isNull().and(row_number().over(window).gt(1));
+    return rows.withColumn(
+        PROBLEM, when(loser, new Problem(lit(true), Reason.DUPLICATE_KEY, String.join(",", spec.key())).asColumn()).otherwise(col(PROBLEM)));
+  }
+
+  private static List<Column> reserved(SourceSpec spec) {
+    List<Column> p = new ArrayList<>();
+    for (ColumnSpec c : spec.columns()) {
+      if (c.groupingKey()) {
+        p.add(new Problem(col(c.name()).equalTo("ALL"), Reason.RESERVED_VALUE, c.name()).asColumn());
+      }
+    }
+    return p;
+  }
+
+  /** The first problem found, or null: a chain of when(...) in rule order. */
+  private static Column firstOf(List<Column> problems) {
+    return coalesce(problems.toArray(Column[]::new));
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  private record Problem(Column condition, Reason reason, String column) {
+    Column asColumn() {
+      return when(condition, struct(lit(reason.name()).as("reason"), lit(column).as("column")));
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.servicegap.keys;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.when;
+
+import io.servicegap.run.RunKeys;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Gives every event its segment, phase, price tier and event date (SPEC §3), as the world looked
+ * at the run's cut-off: later events are dropped, later timestamps read as not yet happened. Event
+ * dates are taken in the session time zone, which the job sets to servicegap.timezone.
+ */
+public final class EventKeys {
+  public static final String EVENT_DATE = "event_date";
+
+  private EventKeys() {}
+
+  /** Orders placed by the cut-off, phase delivery, tier the order's or else its account's. */
+  public static Dataset<Row> orders(Dataset<Row> transactions, Dataset<Row> accounts, RunKeys run) {
+    Column cutoff = lit(run.cutoff());
+    return transactions
+        .filter(col("order_ts").lt(cutoff))
+        .join(accountKeys(accounts), "account_id")
+        .withColumn("price_tier", coalesce(col("price_tier"), col("account_tier")))
+        .withColumn("phase", lit("delivery"))
+        .withColumn(EVENT_DATE, to_date(col("order_ts")))
+        .withColumn("processed_ts", happened(col("processed_ts"), cutoff))
+        .withColumn("delivered_ts", happened(col("delivered_ts"), cutoff))
+        .drop("account_tier");
+  }
+
+  /**
+   * Survey answers submitted by the cut-off, tier of their order (the order's own, else its
+   * account's) or else of the answering account.
+   */
+  public static Dataset<Row> answers(Dataset<Row> surveys, Dataset<Row> transactions, Dataset<Row> accounts, RunKeys run) {
+    Dataset<Row> orderTiers =
+        transactions
+            .join(accountKeys(accounts).drop("segment"), "account_id")
+            .select(col("order_id").as("_order_id"), coalesce(col("price_tier"), col("account_tier")).as("order_tier"));
+    return surveys
+        .filter(col("submitted_ts").lt(lit(run.cutoff())))
+        .join(accountKeys(accounts), "account_id")
+        .join(orderTiers, col("order_id").equalTo(col("_order_id")), "left")
+        .withColumn("price_tier", coalesce(col("order_tier"), col("account_tier")))
+        .withColumn(EVENT_DATE, to_date(col("submitted_ts")))
+        .drop("_order_id", "order_tier", "account_tier");
+  }
+
+  private static Dataset<Row> accountKeys(Dataset<Row> accounts) {
+    return accounts.select(col("account_id"), col("segment"), col("price_tier").as("account_tier"));
+  }
+
+  /** A timestamp after the cut-off has not happened yet as the run sees it. */
+  private static Column happened(Column ts, Column cutoff) {
+    return when(ts.lt(cutoff), ts);
+  }
+
+  public static List<String> keys() {
+    return List.of("segment", "phase", "price_tier", EVENT_DATE);
+  }
+}

@@ -1,0 +1,48 @@
+package io.servicegap.keys;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The 8 grouping sets of (segment, phase, price_tier): each row is copied once per set, with the
+ * rolled-up keys replaced by the literal ALL. Applied to small, pre-aggregated states.
+ */
+public final class GroupingSets {
+  public static final String ALL = "ALL";
+  public static final List<String> KEYS = List.of("segment", "phase", "price_tier");
+
+  private GroupingSets() {}
+
+  public static Dataset<Row> expand(Dataset<Row> rows) {
+    List<Column> sets = new ArrayList<>();
+    for (int mask = 0; mask < 1 << KEYS.size(); mask++) {
+      List<Column> keys = new ArrayList<>();
+      for (int k = 0; k < KEYS.size(); k++) {
+        String key = KEYS.get(k);
+        keys.add(((mask >> k) & 1) == 1 ? lit(ALL).as(key) : col(key).as(key));
+      }
+      sets.add(struct(keys.toArray(Column[]::new)));
+    }
+    Dataset<Row> out = rows.withColumn("_set", explode(array(sets.toArray(Column[]::new))));
+    for (String key : KEYS) {
+      out = out.withColumn(key, col("_set." + key));
+    }
+    return out.drop("_set");
+  }
+
+  /** Grain, period and the three keys: the key of every aggregate row. */
+  public static List<String> reportKeys() {
+    List<String> k = new ArrayList<>(List.of(Periods.GRAIN, Periods.PERIOD_START));
+    k.addAll(KEYS);
+    return k;
+  }
+}

@@ -1,0 +1,54 @@
+package io.servicegap.keys;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.trunc;
+
+import io.servicegap.config.Grain;
+import io.servicegap.run.RunKeys;
+import java.sql.Date;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** Maps an event date to the periods (day, ISO week from Monday, month) a run reports. */
+public final class Periods {
+  public static final String GRAIN = "grain";
+  public static final String PERIOD_START = "period_start";
+
+  private Periods() {}
+
+  /**
+   * One row per input row and configured grain, with {@code grain} and {@code period_start}, kept
+   * only where the period lies in the run's window. Replaces {@code dateColumn}.
+   */
+  public static Dataset<Row> expand(Dataset<Row> rows, String dateColumn, List<Grain> grains, RunKeys run) {
+    List<Column> periods = new ArrayList<>();
+    for (Grain g : grains) {
+      Column start = switch (g) {
+        case DAY -> col(dateColumn);
+        case WEEK -> trunc(col(dateColumn), "week");
+        case MONTH -> trunc(col(dateColumn), "month");
+      };
+      Column inWindow =
+          start.between(lit(Date.valueOf(run.firstPeriod(g))), lit(Date.valueOf(run.lastPeriod(g))));
+      periods.add(struct(lit(g.label()).as(GRAIN), start.as(PERIOD_START), inWindow.as("in_window")));
+    }
+    return rows.withColumn("_period", explode(array(periods.toArray(Column[]::new))))
+        .filter(col("_period.in_window"))
+        .withColumn(GRAIN, col("_period." + GRAIN))
+        .withColumn(PERIOD_START, col("_period." + PERIOD_START))
+        .drop("_period", dateColumn);
+  }
+
+  /** Events a run needs: those dated from the first day of the earliest period it recomputes. */
+  public static Column needed(Column eventDate, List<Grain> grains, RunKeys run) {
+    Date first = Date.valueOf(grains.stream().map(run::firstPeriod).min(java.util.Comparator.naturalOrder()).orElseThrow());
+    return eventDate.between(lit(first), lit(Date.valueOf(run.asOf())));
+  }
+}

@@ -1,0 +1,128 @@
+package io.servicegap.metrics;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.servicegap.keys.GroupingSets;
+import io.servicegap.keys.Periods;
+import io.servicegap.metrics.MetricTable.Metric;
+import io.servicegap.stats.Estimate;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/** Gap 4 — what sales promised (delivery time, quantity, price) against what was delivered. */
+public final class CommunicationGap implements MetricFamily {
+  public static final String GAP = "gap4";
+  /** Rank accuracy of percentile_approx: the returned value's rank is within n/ACCURACY of exact. */
+  public static final int PERCENTILE_ACCURACY = 10_000;
+
+  @Override
+  public String name() {
+    return GAP;
+  }
+
+  @Override
+  public Dataset<Row> measure(MeasuredEvents in) {
+    Dataset<Row> orders = promiseOutcomes(in.orders(), in.settings().deliveryToleranceHours(), in.run().cutoff());
+    double z = in.z();
+    Dataset<Row> states =
+        StateRollup.rollUp(
+            orders,
+            List.of(
+                count(lit(1)).as("eligible"),
+                sum(flag("on_time")).as("on_time"),
+                sum(flag("in_full")).as("in_full"),
+                sum(flag("on_time").multiply(flag("in_full"))).as("otif"),
+                sum(flag("priced")).as("priced"),
+                sum(flag("price_kept")).as("price_kept"),
+                sum(col("overcharge")).as("overcharge"),
+                sum(when(col("priced"), col("quoted_amount"))).as("quoted_priced"),
+                sum(flag("promise_kept")).as("promise_kept"),
+                sum(flag("late")).as("late"),
+                sum(col("lateness_hours")).as("lateness_sum"),
+                sum(col("lateness_hours").multiply(col("lateness_hours"))).as("lateness_sumsq")),
+            List.of(),
+            in.settings().grains(),
+            in.run());
+    Dataset<Row> rates =
+        MetricTable.tidy(
+            states,
+            GAP,
+            "all",
+            lit(GroupingSets.ALL),
+            List.of(
+                new Metric("on_time_rate", Estimate.rate(col("on_time"), col("eligible"), z)),
+                new Metric("in_full_rate", Estimate.rate(col("in_full"), col("eligible"), z)),
+                new Metric("otif_rate", Estimate.rate(col("otif"), col("eligible"), z)),
+                new Metric("price_kept_rate", Estimate.rate(col("price_kept"), col("priced"), z)),
+                new Metric(
+                    "overcharge_ratio",
+                    Estimate.point(col("overcharge").cast(DataTypes.DoubleType).divide(col("quoted_priced").cast(DataTypes.DoubleType)), col("priced"))),
+                new Metric("promise_kept_rate", Estimate.rate(col("promise_kept"), col("eligible"), z)),
+                new Metric("lateness_hours_mean", Estimate.mean(col("lateness_sum"), col("lateness_sumsq"), col("late"), z))));
+    return rates.unionByName(latenessPercentile(orders, in));
+  }
+
+  /**
+   * Eligible orders (not cancelled; delivered, or their promised time has passed) and what each
+   * kept of its promise. Orders still open before their promised time are pending and dropped.
+   */
+  static Dataset<Row> promiseOutcomes(Dataset<Row> orders, double toleranceHours, java.sql.Timestamp cutoff) {
+    Column delivered = col("delivered_ts").isNotNull();
+    Column deadline = col("promised_ts").plus(expr("make_dt_interval(0, 0, 0, " + toleranceHours * 3600 + ")"));
+    Column onTime = delivered.and(col("delivered_ts").leq(deadline));
+    Column inFull = coalesce(delivered.and(col("qty_delivered").geq(col("qty_ordered"))), lit(false));
+    Column priced = col("charged_amount").isNotNull();
+    Column priceKept = priced.and(col("charged_amount").leq(col("quoted_amount")));
+    Column late = delivered.and(not(onTime));
+    Column hoursLate = col("delivered_ts").cast(DataTypes.DoubleType).minus(col("promised_ts").cast(DataTypes.DoubleType)).divide(3600);
+    return orders
+        .filter(col("status").notEqual("cancelled").and(delivered.or(col("promised_ts").lt(lit(cutoff)))))
+        .select(
+            col("segment"),
+            col("phase"),
+            col("price_tier"),
+            col("event_date"),
+            col("quoted_amount"),
+            onTime.as("on_time"),
+            inFull.as("in_full"),
+            priced.as("priced"),
+            priceKept.as("price_kept"),
+            onTime.and(inFull).and(priceKept.or(not(priced))).as("promise_kept"),
+            greatest(col("charged_amount").minus(col("quoted_amount")), lit(0)).as("overcharge"),
+            late.as("late"),
+            when(late, hoursLate).as("lateness_hours"));
+  }
+
+  /** p90 of hours late, over late orders: percentiles do not add up, so this rolls raw rows. */
+  private static Dataset<Row> latenessPercentile(Dataset<Row> orders, MeasuredEvents in) {
+    Dataset<Row> late =
+        GroupingSets.expand(
+            Periods.expand(
+                orders.filter(col("late")).select(col("segment"), col("phase"), col("price_tier"), col("event_date"), col("lateness_hours")),
+                "event_date",
+                in.settings().grains(),
+                in.run()));
+    Dataset<Row> p90 =
+        late.groupBy(GroupingSets.reportKeys().stream().map(k -> col(k)).toArray(Column[]::new))
+            .agg(
+                percentile_approx(col("lateness_hours"), lit(0.9), lit(PERCENTILE_ACCURACY)).as("p90"),
+                count(lit(1)).as("late"));
+    return MetricTable.tidy(p90, GAP, "all", lit(GroupingSets.ALL), List.of(new Metric("lateness_hours_p90", Estimate.point(col("p90"), col("late")))));
+  }
+
+  private static Column flag(String name) {
+    return when(col(name), 1L).otherwise(0L);
+  }
+}

@@ -1,0 +1,55 @@
+package io.servicegap.metrics;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.sum;
+
+import io.servicegap.keys.EventKeys;
+import io.servicegap.keys.GroupingSets;
+import io.servicegap.keys.Periods;
+import io.servicegap.run.RunKeys;
+import io.servicegap.config.Grain;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Aggregates events to additive states at the finest keys (day × segment × phase × tier × extra
+ * keys) in one pass, then rolls that small result up to every period and grouping set by summing.
+ */
+public final class StateRollup {
+  private StateRollup() {}
+
+  /**
+   * @param states aggregations over events, each aliased with its state name; every state must be
+   *     additive (a count or a sum)
+   * @param extraKeys subject keys kept at every level (e.g. dimension)
+   */
+  public static Dataset<Row> rollUp(Dataset<Row> events, List<Column> states, List<String> extraKeys, List<Grain> grains, RunKeys run) {
+    List<Column> finest = new ArrayList<>();
+    EventKeys.keys().forEach(k -> finest.add(col(k)));
+    extraKeys.forEach(k -> finest.add(col(k)));
+    Dataset<Row> daily =
+        events.groupBy(finest.toArray(Column[]::new)).agg(states.get(0), states.subList(1, states.size()).toArray(Column[]::new));
+    return sumUp(GroupingSets.expand(Periods.expand(daily, EventKeys.EVENT_DATE, grains, run)), stateNames(daily, finest.size()), withKeys(extraKeys));
+  }
+
+  /** Sums states over the given keys (the roll-up of an already rolled set to coarser subjects). */
+  public static Dataset<Row> sumUp(Dataset<Row> rows, List<String> stateNames, List<String> keys) {
+    List<Column> sums = stateNames.stream().map(s -> sum(col(s)).as(s)).toList();
+    return rows.groupBy(keys.stream().map(k -> col(k)).toArray(Column[]::new))
+        .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
+  }
+
+  private static List<String> withKeys(List<String> extraKeys) {
+    List<String> keys = new ArrayList<>(GroupingSets.reportKeys());
+    keys.addAll(extraKeys);
+    return keys;
+  }
+
+  private static List<String> stateNames(Dataset<Row> daily, int keyCount) {
+    return Arrays.asList(daily.columns()).subList(keyCount, daily.columns().length);
+  }
+}

@@ -1,0 +1,201 @@
+package io.servicegap.run;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.to_date;
+
+import io.servicegap.config.Grain;
+import io.servicegap.config.Settings;
+import io.servicegap.ingest.Ingestion;
+import io.servicegap.ingest.SourceCounts;
+import io.servicegap.keys.EventKeys;
+import io.servicegap.keys.Periods;
+import io.servicegap.metrics.CommunicationGap;
+import io.servicegap.metrics.CustomerGap;
+import io.servicegap.metrics.MeasuredEvents;
+import io.servicegap.metrics.MetricFamily;
+import io.servicegap.output.OutputTables;
+import io.servicegap.output.TablePublisher;
+import io.servicegap.stats.Estimate;
+import java.io.IOException;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One servicegap run: ingest, gate, measure, stage, publish, and the manifest of it all. */
+public final class ServiceGapJob {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceGapJob.class);
+  private static final List<MetricFamily> FAMILIES = List.of(new CommunicationGap(), new CustomerGap());
+
+  private final SparkSession spark;
+  private final Settings settings;
+
+  public ServiceGapJob(SparkSession spark, Settings settings) {
+    this.spark = spark;
+    this.settings = settings;
+  }
+
+  /**
+   * @param asOf the run's as_of date; empty: the newest event date in the inputs
+   * @param backfillFrom first date to recompute; empty: as_of − lookback
+   * @param validateOnly ingest and report quarantine only, publish nothing
+   */
+  public record Request(String runId, Optional<LocalDate> asOf, Optional<LocalDate> backfillFrom, boolean validateOnly) {}
+
+  /** What a finished run reports: its manifest, and for a run the published row counts. */
+  public record Outcome(RunManifest manifest, List<SourceCounts> inputs, Map<String, Long> rowsByTable, RunKeys run) {}
+
+  /** Runs to completion or throws; the caller maps exceptions to exit codes and records them. */
+  public Outcome execute(Request request, RunManifest manifest, StageClock clock) {
+    Ingestion.Result ingested = clock.time("ingest", () -> new Ingestion(spark, settings).ingest());
+    manifest.inputs(ingested.counts());
+    gate(ingested.counts());
+    if (request.validateOnly()) {
+      return new Outcome(manifest, ingested.counts(), Map.of(), null);
+    }
+    LocalDate asOf = request.asOf().orElseGet(() -> clock.time("find as_of", () -> newestEventDate(ingested)));
+    LocalDate from = request.backfillFrom().orElse(asOf.minusDays(settings.lookbackDays()));
+    RunKeys run = new RunKeys(request.runId(), asOf, from, settings.timezone());
+    manifest.window(run);
+    LOG.info("run {}: as_of {}, recomputing periods from {}", run.runId(), asOf, from);
+
+    TablePublisher publisher = new TablePublisher(settings.outputPath(), run.runId(), spark.sparkContext().hadoopConfiguration());
+    try {
+      clock.time("measure and stage gap_metrics", () -> publisher.stage(gapMetrics(ingested, run), OutputTables.GAP_METRICS));
+      clock.time("stage quarantine", () -> publisher.stage(quarantine(ingested, run), OutputTables.QUARANTINE));
+      Map<String, Long> rows = new LinkedHashMap<>();
+      Map<OutputTables.Table, Map<String, Long>> counted = new LinkedHashMap<>();
+      clock.time("count staged rows", () -> {
+        for (OutputTables.Table t : OutputTables.ALL) {
+          counted.put(t, rowsByPartition(publisher, t));
+        }
+      });
+      clock.time("publish", () -> {
+        counted.forEach((t, byPartition) -> {
+          var published = publisher.publish(t, scope(t, run));
+          manifest.output(t.name(), byPartition, published);
+          rows.put(t.name(), byPartition.values().stream().mapToLong(Long::longValue).sum());
+        });
+      });
+      return new Outcome(manifest, ingested.counts(), rows, run);
+    } finally {
+      publisher.discardStaging();
+    }
+  }
+
+  private void gate(List<SourceCounts> counts) {
+    List<String> failed = new ArrayList<>();
+    for (SourceCounts c : counts) {
+      if (!c.reconciles()) {
+        throw new IllegalStateException("source " + c.source() + " does not reconcile: " + c);
+      }
+      if (c.rejectRatio() > settings.maxRejectRatio()) {
+        failed.add(String.format(
+            "%s: %d of %d rows quarantined (%.1f %% > %.1f %%): %s",
+            c.source(), c.quarantined(), c.read(), 100 * c.rejectRatio(), 100 * settings.maxRejectRatio(), c.quarantinedByReason()));
+      }
+    }
+    if (!failed.isEmpty()) {
+      throw new QualityGateException("data-quality gate failed, nothing published:\n  " + String.join("\n  ", failed));
+    }
+  }
+
+  private LocalDate newestEventDate(Ingestion.Result in) {
+    Dataset<Row> dates =
+        in.rows("transactions").select(max(to_date(col("order_ts"))).as("d"))
+            .crossJoin(in.rows("complaints").select(max(to_date(col("opened_ts"))).as("c")))
+            .crossJoin(in.rows("surveys").select(max(to_date(col("submitted_ts"))).as("s")))
+            .select(greatest(col("d"), col("c"), col("s")));
+    Row r = dates.first();
+    if (r.isNullAt(0)) {
+      throw new io.servicegap.config.ConfigurationException("the inputs hold no events: give --as-of");
+    }
+    return r.getDate(0).toLocalDate();
+  }
+
+  /** Every family's tidy rows, with the run's columns; one plan, so shared scans are reused. */
+  Dataset<Row> gapMetrics(Ingestion.Result in, RunKeys run) {
+    Dataset<Row> accounts = in.rows("accounts");
+    Dataset<Row> orders =
+        EventKeys.orders(in.rows("transactions"), accounts, run)
+            .filter(Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run));
+    Dataset<Row> answers =
+        EventKeys.answers(in.rows("surveys"), in.rows("transactions"), accounts, run)
+            .filter(Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run));
+    MeasuredEvents events = new MeasuredEvents(orders, answers, settings, run, Estimate.z(settings.confidence()));
+    Dataset<Row> all = null;
+    for (MetricFamily f : FAMILIES) {
+      if (settings.runs(f.name())) {
+        Dataset<Row> rows = f.measure(events);
+        all = all == null ? rows : all.unionByName(rows);
+      }
+    }
+    return all.withColumn("low_sample", col("n").lt(settings.minSample()))
+        .withColumn("as_of", lit(Date.valueOf(run.asOf())))
+        .withColumn("run_id", lit(run.runId()));
+  }
+
+  private static Dataset<Row> quarantine(Ingestion.Result in, RunKeys run) {
+    Date asOf = Date.valueOf(run.asOf());
+    return in.quarantine()
+        .withColumn("as_of", lit(asOf))
+        .withColumn("run_id", lit(run.runId()))
+        .withColumn("run_date", lit(asOf));
+  }
+
+  /** The partitions a run owns: the periods of its window, or its run_date's quarantine. */
+  private Predicate<Map<String, String>> scope(OutputTables.Table table, RunKeys run) {
+    if (table == OutputTables.QUARANTINE) {
+      return p -> run.asOf().toString().equals(p.get("run_date"));
+    }
+    return p -> {
+      Grain g;
+      try {
+        g = Grain.parse(p.get("grain"));
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+      LocalDate start = LocalDate.parse(p.get("period_start"));
+      return settings.grains().contains(g) && !start.isBefore(run.firstPeriod(g)) && !start.isAfter(run.lastPeriod(g));
+    };
+  }
+
+  private Map<String, Long> rowsByPartition(TablePublisher publisher, OutputTables.Table table) {
+    Path staged = publisher.stagedPath(table);
+    Map<String, Long> rows = new java.util.TreeMap<>();
+    try {
+      if (!staged.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(staged)) {
+        return rows;
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    Dataset<Row> written = spark.read().parquet(staged.toString());
+    if (written.isEmpty()) {
+      return rows;
+    }
+    String[] parts = table.partitionBy().toArray(String[]::new);
+    for (Row r : written.groupBy(parts[0], java.util.Arrays.copyOfRange(parts, 1, parts.length)).agg(count(lit(1))).collectAsList()) {
+      List<String> path = new ArrayList<>();
+      for (int i = 0; i < parts.length; i++) {
+        path.add(parts[i] + "=" + r.get(i));
+      }
+      rows.put(String.join("/", path), r.getLong(parts.length));
+    }
+    return rows;
+  }
+}

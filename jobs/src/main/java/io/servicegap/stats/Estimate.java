@@ -1,0 +1,60 @@
+package io.servicegap.stats;
+
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
+
+import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * A metric value with its sample size and interval, as a struct column (value, n, ci_low,
+ * ci_high), computed from additive states so it can be evaluated after any roll-up.
+ */
+public final class Estimate {
+  private Estimate() {}
+
+  /** Two-sided standard normal quantile for a confidence level (0.95 → 1.95996…). */
+  public static double z(double confidence) {
+    return new NormalDistribution().inverseCumulativeProbability(1 - (1 - confidence) / 2);
+  }
+
+  /** successes / n with a Wilson score interval. */
+  public static Column rate(Column successes, Column n, double z) {
+    Column nd = n.cast(DataTypes.DoubleType);
+    Column p = successes.cast(DataTypes.DoubleType).divide(nd);
+    double z2 = z * z;
+    Column denom = lit(1.0).plus(lit(z2).divide(nd));
+    Column center = p.plus(lit(z2).divide(nd.multiply(2))).divide(denom);
+    Column half =
+        lit(z).multiply(sqrt(p.multiply(lit(1.0).minus(p)).divide(nd).plus(lit(z2).divide(nd.multiply(nd).multiply(4)))))
+            .divide(denom);
+    return of(p, n, center.minus(half), center.plus(half));
+  }
+
+  /** sum / n with a normal-approximation interval from the sum of squares (none for n < 2). */
+  public static Column mean(Column sum, Column sumOfSquares, Column n, double z) {
+    Column nd = n.cast(DataTypes.DoubleType);
+    Column m = sum.cast(DataTypes.DoubleType).divide(nd);
+    Column variance = greatest(lit(0.0), sumOfSquares.minus(sum.multiply(sum).divide(nd)).divide(nd.minus(1)));
+    Column half = when(n.geq(2), lit(z).multiply(sqrt(variance.divide(nd))));
+    return of(m, n, m.minus(half), m.plus(half));
+  }
+
+  /** A value with no interval (ratios of sums, percentiles). */
+  public static Column point(Column value, Column n) {
+    Column none = lit(null).cast(DataTypes.DoubleType);
+    return of(value.cast(DataTypes.DoubleType), n, none, none);
+  }
+
+  public static Column of(Column value, Column n, Column low, Column high) {
+    return struct(
+        value.cast(DataTypes.DoubleType).as("value"),
+        n.cast(DataTypes.LongType).as("n"),
+        low.cast(DataTypes.DoubleType).as("ci_low"),
+        high.cast(DataTypes.DoubleType).as("ci_high"));
+  }
+}

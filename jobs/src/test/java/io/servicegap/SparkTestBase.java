@@ -1,0 +1,79 @@
+package io.servicegap;
+
+import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
+import com.typesafe.config.ConfigFactory;
+import io.servicegap.config.Settings;
+import io.servicegap.config.SettingsLoader;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * One local Spark session for the whole test JVM (spark-testing-base's own Java bases are JUnit 4
+ * only), plus its DataFrame assertions and small builders for inline data.
+ */
+public abstract class SparkTestBase {
+  protected static SparkSession spark;
+  private static final JavaDataFrameSuiteBase FRAMES = new JavaDataFrameSuiteBase();
+
+  @BeforeAll
+  static void startSpark() {
+    synchronized (SparkTestBase.class) {
+      if (spark == null) {
+        spark =
+            SparkSession.builder()
+                .master("local[2]")
+                .appName("servicegap-tests")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "2")
+                .config("spark.sql.session.timeZone", "UTC")
+                .config("spark.driver.host", "127.0.0.1")
+                .getOrCreate();
+      }
+    }
+  }
+
+  /** The repository root (set by surefire), for data-samples/ and conf/. */
+  protected static Path repo() {
+    return Path.of(System.getProperty("servicegap.repo", "..")).toAbsolutePath().normalize();
+  }
+
+  /** Settings from reference.conf plus the given HOCON lines; input paths default to /nonexistent. */
+  protected static Settings settings(String... hocon) {
+    List<String> sets = new ArrayList<>();
+    for (String s : List.of("accounts", "transactions", "complaints", "surveys")) {
+      sets.add("servicegap.inputs." + s + ".path=/nonexistent/" + s);
+    }
+    sets.add("servicegap.output.path=/nonexistent/out");
+    com.typesafe.config.Config extra = ConfigFactory.parseString(String.join("\n", hocon));
+    return SettingsLoader.load((File) null, extra, sets);
+  }
+
+  /** A DataFrame from a DDL schema and rows given as arrays of values. */
+  protected static Dataset<Row> frame(String ddl, Object[]... rows) {
+    StructType schema = StructType.fromDDL(ddl);
+    List<Row> list = Arrays.stream(rows).map(RowFactory::create).toList();
+    return spark.createDataFrame(list, schema);
+  }
+
+  protected static Object[] row(Object... values) {
+    return values;
+  }
+
+  protected static void assertSameRows(Dataset<Row> expected, Dataset<Row> actual) {
+    FRAMES.assertDataFrameNoOrderEquals(expected, actual);
+  }
+
+  protected static void assertSameRowsApprox(Dataset<Row> expected, Dataset<Row> actual, double tolerance) {
+    FRAMES.assertDataFrameApproximateEquals(expected.orderBy(expected.columns()[0], Arrays.copyOfRange(expected.columns(), 1, expected.columns().length)),
+        actual.orderBy(actual.columns()[0], Arrays.copyOfRange(actual.columns(), 1, actual.columns().length)), tolerance);
+  }
+}
