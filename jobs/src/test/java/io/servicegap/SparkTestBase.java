@@ -43,6 +43,10 @@ public abstract class SparkTestBase {
 
   /** The repository root (set by surefire), for data-samples/ and conf/. */
   protected static Path repo() {
+    return repoRoot();
+  }
+
+  public static Path repoRoot() {
     return Path.of(System.getProperty("servicegap.repo", "..")).toAbsolutePath().normalize();
   }
 

@@ -83,7 +83,7 @@ public final class ServiceGapMain {
     } catch (InputException e) {
       error = "input error: " + e.getMessage();
       code = FAILED;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // includes SparkException, thrown unchecked from Scala
       LOG.error("run failed", e);
       error = "run failed: " + e;
       code = FAILED;

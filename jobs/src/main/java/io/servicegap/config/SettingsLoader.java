@@ -70,7 +70,7 @@ public final class SettingsLoader {
       String key = set.substring(0, eq).trim();
       String value = set.substring(eq + 1).trim();
       try {
-        overrides = overrides.withFallback(setting(key, value));
+        overrides = setting(key, value).withFallback(overrides); // a later --set wins
       } catch (ConfigException e) {
         problems.add("--set " + set + ": " + e.getMessage());
       }

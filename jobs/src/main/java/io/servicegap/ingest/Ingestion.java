@@ -13,14 +13,16 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads and validates every configured source in dependency order. Each source is read once:
- * its verdicts are persisted, then counted, quarantined and accepted from the same copy.
+ * Reads and validates every configured source in dependency order. Each source is read once: its
+ * verdicts are written to the run's scratch folder as Parquet, then counted, quarantined and
+ * accepted from that copy. (A scratch copy rather than a cache: later plans stay small, scans are
+ * column-pruned, and inputs larger than memory spill nowhere.)
  */
 public final class Ingestion {
   private static final Logger LOG = LoggerFactory.getLogger(Ingestion.class);
@@ -30,10 +32,13 @@ public final class Ingestion {
 
   private final SparkSession spark;
   private final Settings settings;
+  private final String scratch;
 
-  public Ingestion(SparkSession spark, Settings settings) {
+  /** @param scratch a folder private to this run, removed by the caller afterwards */
+  public Ingestion(SparkSession spark, Settings settings, String scratch) {
     this.spark = spark;
     this.settings = settings;
+    this.scratch = scratch;
   }
 
   /** Accepted rows per source, quarantined rows of all sources, and the counts that reconcile them. */
@@ -61,7 +66,7 @@ public final class Ingestion {
       long started = System.nanoTime();
       spark.sparkContext().setJobDescription("ingest " + spec.name());
       RawSource raw = reader.read(in, spec);
-      Dataset<Row> verdicts = SourceValidation.validate(raw, spec, settings, accepted).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> verdicts = materialize(SourceValidation.validate(raw, spec, settings, accepted), in);
       SourceCounts c = tally(verdicts, in);
       counts.add(c);
       accepted.put(spec.name(), verdicts.filter(col(SourceValidation.REASON).isNull()).select(spec.columns().stream().map(x -> col(x.name())).toArray(Column[]::new)));
@@ -82,14 +87,19 @@ public final class Ingestion {
     return new Result(accepted, quarantine, counts);
   }
 
-  /** The first action on a source: a read failure here is the source's fault, so name it. */
-  private SourceCounts tally(Dataset<Row> verdicts, Settings.SourceSettings in) {
-    List<Row> byReason;
+  /** The one pass over an input: a read failure here is the source's fault, so name it. */
+  private Dataset<Row> materialize(Dataset<Row> verdicts, Settings.SourceSettings in) {
+    String path = scratch + "/" + in.name();
     try {
-      byReason = verdicts.groupBy(col(SourceValidation.REASON)).agg(count(lit(1))).collectAsList();
-    } catch (RuntimeException e) {
-      throw new InputException(in.name() + ": cannot read " + in.format() + " input at " + in.path() + ": " + rootMessage(e), e);
+      verdicts.write().mode(SaveMode.Overwrite).parquet(path);
+    } catch (Exception e) { // Spark's own SparkException is checked, thrown unchecked from Scala
+      throw SourceReader.unreadable(in, e);
     }
+    return spark.read().parquet(path);
+  }
+
+  private static SourceCounts tally(Dataset<Row> verdicts, Settings.SourceSettings in) {
+    List<Row> byReason = verdicts.groupBy(col(SourceValidation.REASON)).agg(count(lit(1))).collectAsList();
     long read = 0;
     long ok = 0;
     Map<String, Long> reasons = new TreeMap<>();
@@ -103,13 +113,5 @@ public final class Ingestion {
       }
     }
     return new SourceCounts(in.name(), in.path(), read, ok, reasons);
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getClass().getSimpleName() + ": " + t.getMessage();
   }
 }

@@ -34,6 +34,26 @@ public final class SourceReader {
   }
 
   public RawSource read(SourceSettings in, SourceSpec spec) {
+    try {
+      return readUnchecked(in, spec);
+    } catch (InputException e) {
+      throw e;
+    } catch (Exception e) { // Spark's own SparkException is checked, thrown unchecked from Scala
+      throw unreadable(in, e);
+    }
+  }
+
+  /** Names the source, format and path of an input Spark could not read, with the root cause. */
+  static InputException unreadable(SourceSettings in, Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return new InputException(
+        in.name() + ": cannot read " + in.format() + " input at " + in.path() + ": " + root.getClass().getSimpleName() + ": " + root.getMessage(), e);
+  }
+
+  private RawSource readUnchecked(SourceSettings in, SourceSpec spec) {
     Dataset<Row> rows;
     if (!hasDataFiles(in)) {
       rows = spark.createDataFrame(List.of(), textSchema(spec.columns().stream().map(ColumnSpec::name).toList(), false));

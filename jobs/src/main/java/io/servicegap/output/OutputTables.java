@@ -48,7 +48,7 @@ public final class OutputTables {
           List.of("run_date", "source"),
           List.of(
               c("reason", "string", "PARSE_ERROR, MISSING_REQUIRED, BAD_VALUE, OUT_OF_RANGE, BAD_ORDER_OF_TIMES, UNKNOWN_REFERENCE, DUPLICATE_KEY or RESERVED_VALUE."),
-              c("column_name", "string", "The column at fault (_record for a line that could not be split; a|b when one of several was required)."),
+              c("column_name", "string", "The column at fault: _record for a line that could not be split into columns; two names joined by a vertical bar when one of them was required."),
               c("record", "string", "The original row as text (JSON of its columns, or the raw line)."),
               c("source_file", "string", "File the row was read from."),
               c("as_of", "date", "The run's as_of date."),

@@ -53,6 +53,11 @@ public final class TablePublisher {
         .parquet(new Path(staging, table.name()).toString());
   }
 
+  /** A folder for the run's intermediate data, removed with the staging area. */
+  public String scratch(String name) {
+    return new Path(staging, "_scratch/" + name).toString();
+  }
+
   public Path stagedPath(OutputTables.Table table) {
     return new Path(staging, table.name());
   }

@@ -61,36 +61,33 @@ public final class ServiceGapJob {
 
   /** Runs to completion or throws; the caller maps exceptions to exit codes and records them. */
   public Outcome execute(Request request, RunManifest manifest, StageClock clock) {
-    Ingestion.Result ingested = clock.time("ingest", () -> new Ingestion(spark, settings).ingest());
-    manifest.inputs(ingested.counts());
-    gate(ingested.counts());
-    if (request.validateOnly()) {
-      return new Outcome(manifest, ingested.counts(), Map.of(), null);
-    }
-    LocalDate asOf = request.asOf().orElseGet(() -> clock.time("find as_of", () -> newestEventDate(ingested)));
-    LocalDate from = request.backfillFrom().orElse(asOf.minusDays(settings.lookbackDays()));
-    RunKeys run = new RunKeys(request.runId(), asOf, from, settings.timezone());
-    manifest.window(run);
-    LOG.info("run {}: as_of {}, recomputing periods from {}", run.runId(), asOf, from);
-
-    TablePublisher publisher = new TablePublisher(settings.outputPath(), run.runId(), spark.sparkContext().hadoopConfiguration());
+    TablePublisher publisher = new TablePublisher(settings.outputPath(), request.runId(), spark.sparkContext().hadoopConfiguration());
     try {
+      Ingestion.Result ingested = clock.time("ingest", () -> new Ingestion(spark, settings, publisher.scratch("inputs")).ingest());
+      manifest.inputs(ingested.counts());
+      gate(ingested.counts());
+      if (request.validateOnly()) {
+        return new Outcome(manifest, ingested.counts(), Map.of(), null);
+      }
+      LocalDate asOf = request.asOf().orElseGet(() -> clock.time("find as_of", () -> newestEventDate(ingested)));
+      LocalDate from = request.backfillFrom().orElse(asOf.minusDays(settings.lookbackDays()));
+      RunKeys run = new RunKeys(request.runId(), asOf, from, settings.timezone());
+      manifest.window(run);
+      LOG.info("run {}: as_of {}, recomputing periods from {}", run.runId(), asOf, from);
+
       clock.time("measure and stage gap_metrics", () -> publisher.stage(gapMetrics(ingested, run), OutputTables.GAP_METRICS));
       clock.time("stage quarantine", () -> publisher.stage(quarantine(ingested, run), OutputTables.QUARANTINE));
-      Map<String, Long> rows = new LinkedHashMap<>();
       Map<OutputTables.Table, Map<String, Long>> counted = new LinkedHashMap<>();
       clock.time("count staged rows", () -> {
         for (OutputTables.Table t : OutputTables.ALL) {
           counted.put(t, rowsByPartition(publisher, t));
         }
       });
-      clock.time("publish", () -> {
-        counted.forEach((t, byPartition) -> {
-          var published = publisher.publish(t, scope(t, run));
-          manifest.output(t.name(), byPartition, published);
-          rows.put(t.name(), byPartition.values().stream().mapToLong(Long::longValue).sum());
-        });
-      });
+      Map<String, Long> rows = new LinkedHashMap<>();
+      clock.time("publish", () -> counted.forEach((t, byPartition) -> {
+        manifest.output(t.name(), byPartition, publisher.publish(t, scope(t, run)));
+        rows.put(t.name(), byPartition.values().stream().mapToLong(Long::longValue).sum());
+      }));
       return new Outcome(manifest, ingested.counts(), rows, run);
     } finally {
       publisher.discardStaging();

@@ -1,0 +1,92 @@
+package io.servicegap.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsLoaderTest {
+  @TempDir Path dir;
+
+  private File conf(String text) throws IOException {
+    Path f = dir.resolve("env.conf");
+    Files.writeString(f, text);
+    return f.toFile();
+  }
+
+  private static final String INPUTS =
+      "servicegap.inputs { accounts.path = a, transactions.path = t, complaints.path = c, surveys.path = s }\n"
+          + "servicegap.output.path = out\n";
+
+  @Test
+  void referenceDefaultsApplyWhenNothingOverrides() throws IOException {
+    Settings s = SettingsLoader.load(conf(INPUTS), ConfigFactory.empty(), List.of());
+    assertEquals(0.05, s.maxRejectRatio());
+    assertEquals(List.of(Grain.DAY, Grain.WEEK, Grain.MONTH), s.grains());
+    assertEquals(List.of("budget", "standard", "premium"), s.priceTiers());
+    assertEquals("promise", s.dimensions().get("reliability").element());
+    assertEquals(6, s.dimensions().size());
+    assertEquals(35, s.lookbackDays());
+  }
+
+  @Test
+  void eachLayerOverridesTheOneBelow() throws IOException {
+    File file = conf(INPUTS + "servicegap.stats.min-sample = 10\nservicegap.stats.confidence = 0.9\nservicegap.timezone = \"Europe/Berlin\"\n");
+    var env = ConfigFactory.parseString("servicegap.stats.min-sample = 20\nservicegap.stats.confidence = 0.8");
+    Settings s = SettingsLoader.load(file, env, List.of("servicegap.stats.min-sample=40"));
+    assertEquals(40, s.minSample(), "--set beats the environment");
+    Settings twice = SettingsLoader.load(file, env, List.of("servicegap.stats.min-sample=40", "servicegap.stats.min-sample=50"));
+    assertEquals(50, twice.minSample(), "the later --set wins");
+    assertEquals(0.8, s.confidence(), "the environment beats the file");
+    assertEquals("Europe/Berlin", s.timezone().getId(), "the file beats reference.conf");
+  }
+
+  @Test
+  void setTakesUrisListsAndObjectsLiterally() throws IOException {
+    Settings s =
+        SettingsLoader.load(
+            conf(INPUTS),
+            ConfigFactory.empty(),
+            List.of("servicegap.output.path=s3a://bucket/gaps//x", "servicegap.grains=[month]", "servicegap.dimensions=[value]"));
+    assertEquals("s3a://bucket/gaps//x", s.outputPath());
+    assertEquals(List.of(Grain.MONTH), s.grains());
+    assertEquals(List.of("value"), List.copyOf(s.dimensions().keySet()), "a list replaces, never merges");
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() throws IOException {
+    File file =
+        conf(
+            "servicegap.inputs.accounts.format = xml\n"
+                + "servicegap.timezone = Mars/Olympus\n"
+                + "servicegap.grains = [day, fortnight]\n"
+                + "servicegap.stats.confidence = 1.5\n"
+                + "servicegap.quality.max-reject-ratio = oops\n"
+                + "servicegap.metrics.families = [gap9]\n"
+                + "servicegap.dimensions = [reliability, courtesy]\n"
+                + "servicegap.stats.min-sampel = 3\n");
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> SettingsLoader.load(file, ConfigFactory.empty(), List.of()));
+    String all = String.join("\n", e.problems());
+    for (String expected :
+        List.of(
+            "inputs.accounts.format", "inputs.transactions.path is required", "output.path is required", "Mars/Olympus", "fortnight",
+            "confidence", "max-reject-ratio", "gap9", "dimension-settings.courtesy", "unknown setting servicegap.stats.min-sampel")) {
+      assertTrue(all.contains(expected), () -> "missing '" + expected + "' in:\n" + all);
+    }
+  }
+
+  @Test
+  void aMissingConfFileIsAConfigurationError() {
+    ConfigurationException e =
+        assertThrows(ConfigurationException.class, () -> SettingsLoader.load(new File(dir.toFile(), "nope.conf"), ConfigFactory.empty(), List.of()));
+    assertTrue(e.getMessage().contains("nope.conf"));
+  }
+}

@@ -1,0 +1,65 @@
+package io.servicegap.metrics;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.servicegap.SparkTestBase;
+import io.servicegap.config.Settings;
+import io.servicegap.keys.EventKeys;
+import io.servicegap.run.RunKeys;
+import io.servicegap.stats.Estimate;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** Small typed inputs for metric tests, keyed the way the job keys them. */
+abstract class MetricFixtures extends SparkTestBase {
+  static final String ACCOUNTS_DDL = "account_id string, segment string, price_tier string";
+  static final String ORDERS_DDL =
+      "order_id string, account_id string, order_ts timestamp, price_tier string, quoted_amount decimal(18,2), "
+          + "charged_amount decimal(18,2), qty_ordered int, qty_delivered int, promised_ts timestamp, processed_ts timestamp, "
+          + "delivered_ts timestamp, status string";
+  static final String SURVEYS_DDL =
+      "response_id string, account_id string, order_id string, submitted_ts timestamp, phase string, dimension string, expectation double, perception double";
+  /** as_of 2026-05-31: the run sees the world up to 2026-06-01T00:00Z. */
+  static final RunKeys MAY = new RunKeys("test-run", LocalDate.parse("2026-05-31"), LocalDate.parse("2026-05-01"), java.time.ZoneOffset.UTC);
+
+  static Dataset<Row> accounts() {
+    return frame(ACCOUNTS_DDL, row("A1", "smb", "budget"), row("A2", "enterprise", "premium"));
+  }
+
+  static java.sql.Timestamp ts(String iso) {
+    return java.sql.Timestamp.from(java.time.Instant.parse(iso));
+  }
+
+  static java.math.BigDecimal money(String amount) {
+    return amount == null ? null : new java.math.BigDecimal(amount);
+  }
+
+  static MeasuredEvents events(Settings settings, Dataset<Row> transactions, Dataset<Row> surveys) {
+    Dataset<Row> orders = EventKeys.orders(transactions, accounts(), MAY);
+    Dataset<Row> answers = EventKeys.answers(surveys, transactions, accounts(), MAY);
+    return new MeasuredEvents(orders, answers, settings, MAY, Estimate.z(settings.confidence()));
+  }
+
+  /** metric name → row, for one report key and subject given as "type/name" (e.g. element/promise). */
+  static Map<String, Row> metrics(Dataset<Row> tidy, String grain, String period, String segment, String phase, String tier, String subject) {
+    Map<String, Row> m = new HashMap<>();
+    tidy.filter(
+            col("grain").equalTo(grain)
+                .and(col("period_start").equalTo(java.sql.Date.valueOf(period)))
+                .and(col("segment").equalTo(segment))
+                .and(col("phase").equalTo(phase))
+                .and(col("price_tier").equalTo(tier))
+                .and(col("subject_type").equalTo(subject.split("/")[0]))
+                .and(col("subject").equalTo(subject.split("/")[1])))
+        .collectAsList()
+        .forEach(r -> {
+          if (m.put(r.getAs("metric"), r) != null) {
+            throw new AssertionError("two rows for metric " + r.getAs("metric"));
+          }
+        });
+    return m;
+  }
+}
