@@ -16,6 +16,8 @@ public record Settings(
     List<String> priceTiers,
     Map<String, Dimension> dimensions,
     double deliveryToleranceHours,
+    Map<String, Standard> standards,
+    BusinessHours businessHours,
     double maxRejectRatio,
     double confidence,
     long minSample,
@@ -29,6 +31,19 @@ public record Settings(
 
   /** A survey dimension: its answer scale, experience element and weight in servqual_gap. */
   public record Dimension(String name, double min, double max, String element, double weight) {}
+
+  /**
+   * A service standard: its target (in the measure's unit), per-tier targets overriding it, its
+   * clock, and the complaint categories it covers (empty: every complaint, covering none).
+   */
+  public record Standard(String name, double target, Map<String, Double> tierTargets, boolean businessClock, List<String> categories) {
+    public double targetFor(String tier) {
+      return tierTargets.getOrDefault(tier, target);
+    }
+  }
+
+  /** Opening hours per ISO weekday (1 = Monday; absent = closed) in a time zone, and closed dates. */
+  public record BusinessHours(ZoneId zone, Map<Integer, java.time.LocalTime[]> week, List<java.time.LocalDate> holidays) {}
 
   public SourceSettings input(String source) {
     return inputs.get(source);

@@ -40,11 +40,15 @@ public final class SettingsLoader {
           "surveys",
           "management_estimates",
           "price_changes");
-  public static final List<String> FAMILIES = List.of("gap4", "gap5");
+  public static final List<String> FAMILIES = List.of("gap1", "gap2", "gap3", "gap4", "gap5", "recovery");
+  /** Standards the job knows how to measure; configuring one is choosing its target and clock. */
+  public static final List<String> STANDARDS = List.of("order-processing", "first-response", "resolution", "queue-wait");
+  private static final List<String> WEEKDAYS = List.of("mon", "tue", "wed", "thu", "fri", "sat", "sun");
   public static final List<String> ELEMENTS = List.of("promise", "recovery", "personnel", "value");
   private static final Set<String> FORMATS = Set.of("csv", "json", "parquet");
   /** Sub-trees whose keys are free-form and passed through. */
-  private static final List<String> OPEN_TREES = List.of("servicegap.spark.conf", "servicegap.dimension-settings");
+  private static final List<String> OPEN_TREES =
+      List.of("servicegap.spark.conf", "servicegap.dimension-settings", "servicegap.business-hours.week");
 
   private SettingsLoader() {}
 
@@ -183,6 +187,8 @@ public final class SettingsLoader {
     if (tolerance < 0) {
       problems.add("servicegap.standards.delivery.tolerance-hours must be >= 0");
     }
+    Map<String, Settings.Standard> standards = standards(sg, tiers, problems);
+    Settings.BusinessHours hours = businessHours(sg, problems);
     double maxReject = get(problems, "servicegap.quality.max-reject-ratio", () -> sg.getDouble("quality.max-reject-ratio"), 0.05);
     if (maxReject < 0 || maxReject > 1) {
       problems.add("servicegap.quality.max-reject-ratio must be within [0, 1]");
@@ -224,6 +230,8 @@ public final class SettingsLoader {
         List.copyOf(tiers),
         dimensions,
         tolerance,
+        standards,
+        hours,
         maxReject,
         confidence,
         minSample,
@@ -267,6 +275,94 @@ public final class SettingsLoader {
     return java.util.Collections.unmodifiableMap(dims);
   }
 
+  private static Map<String, Settings.Standard> standards(Config sg, List<String> tiers, List<String> problems) {
+    Map<String, Settings.Standard> out = new LinkedHashMap<>();
+    Config section = sg.getConfig("standards");
+    for (String name : section.root().keySet()) {
+      if (name.equals("delivery")) {
+        continue;
+      }
+      String where = "servicegap.standards." + name;
+      if (!STANDARDS.contains(name)) {
+        problems.add(where + ": no measure for a standard of that name (known: " + String.join(", ", STANDARDS) + ")");
+        continue;
+      }
+      Config c = section.getConfig(name);
+      double target = get(problems, where + ".target", () -> c.getDouble("target"), 0.0);
+      if (!(target > 0)) {
+        problems.add(where + ".target must be > 0");
+      }
+      Map<String, Double> tierTargets = new LinkedHashMap<>();
+      if (c.hasPath("tier-targets")) {
+        for (String tier : c.getConfig("tier-targets").root().keySet()) {
+          double t = get(problems, where + ".tier-targets." + tier, () -> c.getDouble("tier-targets.\"" + tier + "\""), 0.0);
+          if (!tiers.contains(tier)) {
+            problems.add(where + ".tier-targets: '" + tier + "' is not one of servicegap.price-tiers");
+          } else if (!(t > 0)) {
+            problems.add(where + ".tier-targets." + tier + " must be > 0");
+          }
+          tierTargets.put(tier, t);
+        }
+      }
+      String clock = get(problems, where + ".clock", () -> c.getString("clock"), "calendar");
+      if (!clock.equals("calendar") && !clock.equals("business")) {
+        problems.add(where + ".clock must be calendar or business, got '" + clock + "'");
+      }
+      if (name.equals("queue-wait") && clock.equals("business")) {
+        problems.add(where + ".clock: queue-wait is a duration in seconds, not a span of time; use calendar");
+      }
+      List<String> categories = c.hasPath("categories") ? get(problems, where + ".categories", () -> c.getStringList("categories"), List.<String>of()) : List.of();
+      out.put(name, new Settings.Standard(name, target, Map.copyOf(tierTargets), clock.equals("business"), List.copyOf(categories)));
+    }
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  private static Settings.BusinessHours businessHours(Config sg, List<String> problems) {
+    ZoneId zone = ZoneId.of("UTC");
+    String zoneName = get(problems, "servicegap.business-hours.timezone", () -> sg.getString("business-hours.timezone"), "UTC");
+    try {
+      zone = ZoneId.of(zoneName);
+    } catch (DateTimeException e) {
+      problems.add("servicegap.business-hours.timezone: unknown time zone '" + zoneName + "'");
+    }
+    Map<Integer, java.time.LocalTime[]> week = new java.util.TreeMap<>();
+    Config days = sg.getConfig("business-hours.week");
+    for (String day : days.root().keySet()) {
+      String where = "servicegap.business-hours.week." + day;
+      int index = WEEKDAYS.indexOf(day) + 1;
+      String span = get(problems, where, () -> days.getString(day), "");
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{2}:\\d{2})-(\\d{2}:\\d{2})").matcher(span);
+      if (index == 0) {
+        problems.add(where + ": not a weekday (mon … sun)");
+      } else if (!m.matches()) {
+        problems.add(where + " must be \"HH:mm-HH:mm\", got '" + span + "'");
+      } else {
+        try {
+          java.time.LocalTime open = java.time.LocalTime.parse(m.group(1));
+          java.time.LocalTime close = java.time.LocalTime.parse(m.group(2));
+          if (!open.isBefore(close)) {
+            problems.add(where + ": opening must be before closing");
+          }
+          week.put(index, new java.time.LocalTime[] {open, close});
+        } catch (java.time.format.DateTimeParseException e) {
+          problems.add(where + ": " + e.getMessage());
+        }
+      }
+    }
+    if (week.isEmpty()) {
+      problems.add("servicegap.business-hours.week must open on at least one day");
+    }
+    List<java.time.LocalDate> holidays = new ArrayList<>();
+    for (String d : get(problems, "servicegap.business-hours.holidays", () -> sg.getStringList("business-hours.holidays"), List.<String>of())) {
+      try {
+        holidays.add(java.time.LocalDate.parse(d));
+      } catch (java.time.format.DateTimeParseException e) {
+        problems.add("servicegap.business-hours.holidays: '" + d + "' is not a date (YYYY-MM-DD)");
+      }
+    }
+    return new Settings.BusinessHours(zone, java.util.Collections.unmodifiableMap(week), List.copyOf(holidays));
+  }
+
   /** Flags keys the reference does not know, so a typo never silently falls back to a default. */
   private static void checkUnknownKeys(Config config, List<String> problems) {
     Config reference = ConfigFactory.defaultReference(SettingsLoader.class.getClassLoader());
@@ -274,7 +370,8 @@ public final class SettingsLoader {
       String path = "servicegap." + e.getKey();
       boolean open =
           OPEN_TREES.stream().anyMatch(t -> path.startsWith(t + "."))
-              || path.matches("servicegap\\.inputs\\.[a-z_]+\\.options\\..*");
+              || path.matches("servicegap\\.inputs\\.[a-z_]+\\.options\\..*")
+              || path.matches("servicegap\\.standards\\.[a-z-]+\\.tier-targets\\..*");
       if (!open && !reference.hasPathOrNull(path)) {
         problems.add("unknown setting " + path + " (misspelled? see reference.conf)");
       }

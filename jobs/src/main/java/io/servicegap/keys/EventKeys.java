@@ -41,16 +41,28 @@ public final class EventKeys {
    * account's) or else of the answering account.
    */
   public static Dataset<Row> answers(Dataset<Row> surveys, Dataset<Row> transactions, Dataset<Row> accounts, RunKeys run) {
+    return withOrderTier(surveys.filter(col("submitted_ts").lt(lit(run.cutoff()))), transactions, accounts)
+        .withColumn(EVENT_DATE, to_date(col("submitted_ts")));
+  }
+
+  /** Complaints opened by the cut-off, in their own phase, keyed like survey answers. */
+  public static Dataset<Row> complaints(Dataset<Row> complaints, Dataset<Row> transactions, Dataset<Row> accounts, RunKeys run) {
+    Column cutoff = lit(run.cutoff());
+    return withOrderTier(complaints.filter(col("opened_ts").lt(cutoff)), transactions, accounts)
+        .withColumn(EVENT_DATE, to_date(col("opened_ts")))
+        .withColumn("first_response_ts", happened(col("first_response_ts"), cutoff))
+        .withColumn("resolved_ts", happened(col("resolved_ts"), cutoff));
+  }
+
+  private static Dataset<Row> withOrderTier(Dataset<Row> events, Dataset<Row> transactions, Dataset<Row> accounts) {
     Dataset<Row> orderTiers =
         transactions
             .join(accountKeys(accounts).drop("segment"), "account_id")
             .select(col("order_id").as("_order_id"), coalesce(col("price_tier"), col("account_tier")).as("order_tier"));
-    return surveys
-        .filter(col("submitted_ts").lt(lit(run.cutoff())))
+    return events
         .join(accountKeys(accounts), "account_id")
         .join(orderTiers, col("order_id").equalTo(col("_order_id")), "left")
         .withColumn("price_tier", coalesce(col("order_tier"), col("account_tier")))
-        .withColumn(EVENT_DATE, to_date(col("submitted_ts")))
         .drop("_order_id", "order_tier", "account_tier");
   }
 

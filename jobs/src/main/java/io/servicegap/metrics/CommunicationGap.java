@@ -7,15 +7,14 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.servicegap.keys.GroupingSets;
-import io.servicegap.keys.Periods;
 import io.servicegap.metrics.MetricTable.Metric;
 import io.servicegap.stats.Estimate;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,8 +23,6 @@ import org.apache.spark.sql.types.DataTypes;
 /** Gap 4 — what sales promised (delivery time, quantity, price) against what was delivered. */
 public final class CommunicationGap implements MetricFamily {
   public static final String GAP = "gap4";
-  /** Rank accuracy of percentile_approx: the returned value's rank is within n/ACCURACY of exact. */
-  public static final int PERCENTILE_ACCURACY = 10_000;
 
   @Override
   public String name() {
@@ -71,7 +68,8 @@ public final class CommunicationGap implements MetricFamily {
                     Estimate.point(col("overcharge").cast(DataTypes.DoubleType).divide(col("quoted_priced").cast(DataTypes.DoubleType)), col("priced"))),
                 new Metric("promise_kept_rate", Estimate.rate(col("promise_kept"), col("eligible"), z)),
                 new Metric("lateness_hours_mean", Estimate.mean(col("lateness_sum"), col("lateness_sumsq"), col("late"), z))));
-    return rates.unionByName(latenessPercentile(orders, in));
+    return rates.unionByName(
+        Percentiles.of(orders, col("lateness_hours"), Map.of("lateness_hours_p90", 0.9), GAP, "all", null, in.settings(), in.run()));
   }
 
   /**
@@ -103,23 +101,6 @@ public final class CommunicationGap implements MetricFamily {
             greatest(col("charged_amount").minus(col("quoted_amount")), lit(0)).as("overcharge"),
             late.as("late"),
             when(late, hoursLate).as("lateness_hours"));
-  }
-
-  /** p90 of hours late, over late orders: percentiles do not add up, so this rolls raw rows. */
-  private static Dataset<Row> latenessPercentile(Dataset<Row> orders, MeasuredEvents in) {
-    Dataset<Row> late =
-        GroupingSets.expand(
-            Periods.expand(
-                orders.filter(col("late")).select(col("segment"), col("phase"), col("price_tier"), col("event_date"), col("lateness_hours")),
-                "event_date",
-                in.settings().grains(),
-                in.run()));
-    Dataset<Row> p90 =
-        late.groupBy(GroupingSets.reportKeys().stream().map(k -> col(k)).toArray(Column[]::new))
-            .agg(
-                percentile_approx(col("lateness_hours"), lit(0.9), lit(PERCENTILE_ACCURACY)).as("p90"),
-                count(lit(1)).as("late"));
-    return MetricTable.tidy(p90, GAP, "all", lit(GroupingSets.ALL), List.of(new Metric("lateness_hours_p90", Estimate.point(col("p90"), col("late")))));
   }
 
   private static Column flag(String name) {

@@ -33,6 +33,21 @@ public final class CustomerGap implements MetricFamily {
 
   @Override
   public Dataset<Row> measure(MeasuredEvents in) {
+    Dataset<Row> byDimension = dimensionStates(in);
+    double z = in.z();
+    List<String> elementKeys = new ArrayList<>(GroupingSets.reportKeys());
+    elementKeys.add("element");
+    Dataset<Row> byElement = StateRollup.sumUp(byDimension.withColumn("element", element(in.settings())), STATES, elementKeys);
+    return MetricTable.tidy(byDimension, GAP, "dimension", col("dimension"), perSubject(z))
+        .unionByName(MetricTable.tidy(byElement, GAP, "element", col("element"), perSubject(z)))
+        .unionByName(servqual(byDimension, in.settings(), z));
+  }
+
+  /**
+   * Additive states of answers with both scores, per report key and dimension: answers, sums and
+   * sums of squares of expectation, perception and gap, and exceeded/met/failed counts.
+   */
+  static Dataset<Row> dimensionStates(MeasuredEvents in) {
     Dataset<Row> answers =
         in.answers()
             .filter(col("expectation").isNotNull().and(col("perception").isNotNull()))
@@ -54,13 +69,7 @@ public final class CustomerGap implements MetricFamily {
             List.of("dimension"),
             in.settings().grains(),
             in.run());
-    double z = in.z();
-    List<String> elementKeys = new ArrayList<>(GroupingSets.reportKeys());
-    elementKeys.add("element");
-    Dataset<Row> byElement = StateRollup.sumUp(byDimension.withColumn("element", element(in.settings())), STATES, elementKeys);
-    return MetricTable.tidy(byDimension, GAP, "dimension", col("dimension"), perSubject(z))
-        .unionByName(MetricTable.tidy(byElement, GAP, "element", col("element"), perSubject(z)))
-        .unionByName(servqual(byDimension, in.settings(), z));
+    return byDimension;
   }
 
   private static List<Metric> perSubject(double z) {
@@ -100,7 +109,7 @@ public final class CustomerGap implements MetricFamily {
         combined, GAP, "all", lit(GroupingSets.ALL), List.of(new Metric("servqual_gap", Estimate.of(value, col("answers"), value.minus(half), value.plus(half)))));
   }
 
-  private static Column element(Settings settings) {
+  static Column element(Settings settings) {
     Column e = lit(null).cast("string");
     for (Settings.Dimension d : settings.dimensions().values()) {
       e = when(col("dimension").equalTo(d.name()), lit(d.element())).otherwise(e);
@@ -108,7 +117,7 @@ public final class CustomerGap implements MetricFamily {
     return e;
   }
 
-  private static Column weight(Settings settings) {
+  static Column weight(Settings settings) {
     Column w = lit(0.0);
     for (Settings.Dimension d : settings.dimensions().values()) {
       w = when(col("dimension").equalTo(d.name()), lit(d.weight())).otherwise(w);

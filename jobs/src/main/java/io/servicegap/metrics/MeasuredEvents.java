@@ -2,8 +2,19 @@ package io.servicegap.metrics;
 
 import io.servicegap.config.Settings;
 import io.servicegap.run.RunKeys;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** Keyed events of the run's window, with the settings and run keys the families need. */
-public record MeasuredEvents(Dataset<Row> orders, Dataset<Row> answers, Settings settings, RunKeys run, double z) {}
+/**
+ * Keyed events of the run's window (see {@link io.servicegap.keys.EventKeys}), the accepted
+ * management estimates when configured, and the settings and run keys the families need.
+ */
+public record MeasuredEvents(
+    Dataset<Row> orders,
+    Dataset<Row> complaints,
+    Dataset<Row> answers,
+    Optional<Dataset<Row>> estimates,
+    Settings settings,
+    RunKeys run,
+    double z) {}

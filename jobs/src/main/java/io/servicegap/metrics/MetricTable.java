@@ -12,6 +12,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Turns rows of rolled-up states into tidy gap_metrics rows: one row per metric, with its value,
@@ -23,6 +24,13 @@ public final class MetricTable {
       List.of("grain", "period_start", "segment", "phase", "price_tier", "gap", "metric", "subject_type", "subject", "value", "n", "ci_low", "ci_high");
 
   private MetricTable() {}
+
+  /** The schema of {@link #COLUMNS}, for a family with nothing to measure. */
+  public static StructType schema() {
+    return StructType.fromDDL(
+        "grain string, period_start date, segment string, phase string, price_tier string, gap string, metric string, "
+            + "subject_type string, subject string, value double, n bigint, ci_low double, ci_high double");
+  }
 
   /** A named metric of one subject; {@code estimate} is an Estimate struct over the state columns. */
   public record Metric(String name, Column estimate) {}

@@ -27,10 +27,10 @@ public final class OutputTables {
               c("segment", "string", "Customer segment, or ALL when rolled up."),
               c("phase", "string", "Journey phase (pre_sale, delivery, post_sale), or ALL."),
               c("price_tier", "string", "Price tier, or ALL."),
-              c("gap", "string", "Metric family: gap4 (communication), gap5 (customer)."),
+              c("gap", "string", "Metric family: gap1 (knowledge), gap2 (standards coverage), gap3 (delivery vs standards), gap4 (communication), gap5 (customer), recovery."),
               c("metric", "string", "Metric name, as in docs/metrics.md."),
-              c("subject_type", "string", "What the metric is about: all, dimension or element."),
-              c("subject", "string", "The dimension or element name, or ALL for subject_type all."),
+              c("subject_type", "string", "What the metric is about: all, dimension, element or standard."),
+              c("subject", "string", "The dimension, element or standard name, or ALL for subject_type all."),
               c("value", "double", "The metric's value (a rate in [0, 1], a mean, hours or a ratio)."),
               c("n", "bigint", "Denominator or sample size behind the value."),
               c("ci_low", "double", "Lower bound of the confidence interval (Wilson for rates, normal for means); null where none applies."),
@@ -56,5 +56,27 @@ public final class OutputTables {
               c("run_date", "date", "The run's as_of date. Partition column."),
               c("source", "string", "Input source of the row. Partition column.")));
 
-  public static final List<Table> ALL = List.of(GAP_METRICS, QUARANTINE);
+  public static final Table GAP_SCORECARD = scorecard();
+
+  private static Table scorecard() {
+    List<OutputColumn> cols = new java.util.ArrayList<>();
+    cols.add(c("segment", "string", "Customer segment, or ALL."));
+    cols.add(c("phase", "string", "Journey phase, or ALL."));
+    cols.add(c("price_tier", "string", "Price tier, or ALL."));
+    for (io.servicegap.metrics.Scorecard.Headline h : io.servicegap.metrics.Scorecard.HEADLINES) {
+      cols.add(c(h.column(), "double", h.meaning() + " The gap_metrics row " + h.gap() + "/" + h.metric() + "/ALL; null where it has none."));
+      cols.add(c(h.column() + "_n", "bigint", "n of " + h.column() + "."));
+    }
+    cols.add(c("as_of", "date", "The run's as_of date."));
+    cols.add(c("run_id", "string", "Run that wrote the row."));
+    cols.add(c("grain", "string", "day, week or month. Partition column."));
+    cols.add(c("period_start", "date", "First day of the period. Partition column."));
+    return new Table(
+        "gap_scorecard",
+        "One row per grain × period × segment × phase × price_tier: the headline figure of each gap, pivoted from gap_metrics.",
+        List.of("grain", "period_start"),
+        List.copyOf(cols));
+  }
+
+  public static final List<Table> ALL = List.of(GAP_METRICS, GAP_SCORECARD, QUARANTINE);
 }

@@ -14,7 +14,12 @@ import io.servicegap.ingest.SourceCounts;
 import io.servicegap.keys.EventKeys;
 import io.servicegap.keys.Periods;
 import io.servicegap.metrics.CommunicationGap;
+import io.servicegap.metrics.CoverageGap;
 import io.servicegap.metrics.CustomerGap;
+import io.servicegap.metrics.KnowledgeGap;
+import io.servicegap.metrics.RecoveryGap;
+import io.servicegap.metrics.Scorecard;
+import io.servicegap.metrics.StandardsGap;
 import io.servicegap.metrics.MeasuredEvents;
 import io.servicegap.metrics.MetricFamily;
 import io.servicegap.output.OutputTables;
@@ -39,7 +44,8 @@ import org.slf4j.LoggerFactory;
 /** One servicegap run: ingest, gate, measure, stage, publish, and the manifest of it all. */
 public final class ServiceGapJob {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceGapJob.class);
-  private static final List<MetricFamily> FAMILIES = List.of(new CommunicationGap(), new CustomerGap());
+  private static final List<MetricFamily> FAMILIES =
+      List.of(new KnowledgeGap(), new CoverageGap(), new StandardsGap(), new CommunicationGap(), new CustomerGap(), new RecoveryGap());
 
   private final SparkSession spark;
   private final Settings settings;
@@ -76,6 +82,7 @@ public final class ServiceGapJob {
       LOG.info("run {}: as_of {}, recomputing periods from {}", run.runId(), asOf, from);
 
       clock.time("measure and stage gap_metrics", () -> publisher.stage(gapMetrics(ingested, run), OutputTables.GAP_METRICS));
+      clock.time("stage gap_scorecard", () -> publisher.stage(Scorecard.wide(spark.read().parquet(publisher.stagedPath(OutputTables.GAP_METRICS).toString())), OutputTables.GAP_SCORECARD));
       clock.time("stage quarantine", () -> publisher.stage(quarantine(ingested, run), OutputTables.QUARANTINE));
       Map<OutputTables.Table, Map<String, Long>> counted = new LinkedHashMap<>();
       clock.time("count staged rows", () -> {
@@ -133,7 +140,11 @@ public final class ServiceGapJob {
     Dataset<Row> answers =
         EventKeys.answers(in.rows("surveys"), in.rows("transactions"), accounts, run)
             .filter(Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run));
-    MeasuredEvents events = new MeasuredEvents(orders, answers, settings, run, Estimate.z(settings.confidence()));
+    Dataset<Row> complaints =
+        EventKeys.complaints(in.rows("complaints"), in.rows("transactions"), accounts, run)
+            .filter(Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run));
+    Optional<Dataset<Row>> estimates = in.has("management_estimates") ? Optional.of(in.rows("management_estimates")) : Optional.empty();
+    MeasuredEvents events = new MeasuredEvents(orders, complaints, answers, estimates, settings, run, Estimate.z(settings.confidence()));
     Dataset<Row> all = null;
     for (MetricFamily f : FAMILIES) {
       if (settings.runs(f.name())) {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.servicegap.SparkTestBase;
+import io.servicegap.metrics.Scorecard;
 import io.servicegap.output.OutputTables;
 import java.io.File;
 import java.io.IOException;
@@ -194,6 +195,35 @@ class SampleRunTest extends SparkTestBase {
       assertEquals(promise.size() * 2 + gaps.size(), checked);
     } catch (SQLException e) {
       throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void scorecardFiguresEqualTheirGapMetricsRows() {
+    Dataset<Row> scorecard = spark.read().parquet(out.resolve("tables/gap_scorecard").toString());
+    assertEquals(metrics.filter("subject_type = 'all'").select("grain", "period_start", "segment", "phase", "price_tier").distinct().count(), scorecard.count());
+    for (Scorecard.Headline h : Scorecard.HEADLINES) {
+      Dataset<Row> wide = scorecard.filter(col(h.column()).isNotNull())
+          .select(col("grain"), col("period_start"), col("segment"), col("phase"), col("price_tier"), col(h.column()).as("value"), col(h.column() + "_n").as("n"));
+      Dataset<Row> tidy = metrics.filter(col("gap").equalTo(h.gap()).and(col("metric").equalTo(h.metric())).and(col("subject_type").equalTo("all")))
+          .select("grain", "period_start", "segment", "phase", "price_tier", "value", "n");
+      assertTrue(tidy.count() > 0, h.column() + " is measured on the samples");
+      assertSameRows(tidy, wide);
+    }
+  }
+
+  @Test
+  void everyGapIsMeasurablyNonZeroSomewhere() {
+    for (String[] gm : new String[][] {
+        {"gap1", "self_assessment_gap"}, {"gap2", "uncovered_complaint_share"}, {"gap3", "compliance_rate"}, {"gap4", "otif_rate"},
+        {"gap5", "servqual_gap"}, {"recovery", "resolution_rate"}}) {
+      Dataset<Row> monthAll = metrics.filter(col("grain").equalTo("month").and(col("segment").equalTo("ALL")).and(col("phase").equalTo("ALL"))
+          .and(col("price_tier").equalTo("ALL")).and(col("gap").equalTo(gm[0])).and(col("metric").equalTo(gm[1])).and(col("subject_type").equalTo("all")));
+      assertEquals(6, monthAll.count(), gm[0] + " " + gm[1] + " every month");
+      boolean rate = gm[1].endsWith("_rate");
+      // A gap shows where the figure falls short of perfect (rates below 1, shares and gaps away from 0) beyond its interval.
+      String gapShows = rate ? "ci_high < 1" : gm[1].endsWith("_share") ? "ci_low > 0" : "(ci_low > 0 or ci_high < 0 or (ci_low is null and abs(value) > 0.1))";
+      assertTrue(monthAll.filter(gapShows).count() > 0, gm[0] + " " + gm[1] + " shows a gap in some month");
     }
   }
 

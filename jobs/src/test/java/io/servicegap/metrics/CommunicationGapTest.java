@@ -37,10 +37,6 @@ class CommunicationGapTest extends MetricFixtures {
         row("O8", "A2", ts("2026-05-08T10:00:00Z"), null, money("1000"), money("1000"), 1, 1, ts("2026-05-10T12:00:00Z"), null, ts("2026-05-10T18:00:00Z"), "delivered"));
   }
 
-  private static Dataset<Row> noSurveys() {
-    return frame(SURVEYS_DDL);
-  }
-
   @Test
   void promiseRatesOverEligibleOrders() {
     Dataset<Row> tidy = new CommunicationGap().measure(events(settings(), transactions(), noSurveys())).cache();

@@ -22,6 +22,10 @@ abstract class MetricFixtures extends SparkTestBase {
           + "delivered_ts timestamp, status string";
   static final String SURVEYS_DDL =
       "response_id string, account_id string, order_id string, submitted_ts timestamp, phase string, dimension string, expectation double, perception double";
+  static final String COMPLAINTS_DDL =
+      "complaint_id string, account_id string, order_id string, opened_ts timestamp, phase string, category string, "
+          + "first_response_ts timestamp, resolved_ts timestamp, queue_wait_s int, contacts int, reopened boolean";
+  static final String ESTIMATES_DDL = "segment string, phase string, dimension string, expected_score double, self_score double";
   /** as_of 2026-05-31: the run sees the world up to 2026-06-01T00:00Z. */
   static final RunKeys MAY = new RunKeys("test-run", LocalDate.parse("2026-05-31"), LocalDate.parse("2026-05-01"), java.time.ZoneOffset.UTC);
 
@@ -38,9 +42,22 @@ abstract class MetricFixtures extends SparkTestBase {
   }
 
   static MeasuredEvents events(Settings settings, Dataset<Row> transactions, Dataset<Row> surveys) {
+    return events(settings, transactions, frame(COMPLAINTS_DDL), surveys, null);
+  }
+
+  static MeasuredEvents events(Settings settings, Dataset<Row> transactions, Dataset<Row> complaints, Dataset<Row> surveys, Dataset<Row> estimates) {
     Dataset<Row> orders = EventKeys.orders(transactions, accounts(), MAY);
     Dataset<Row> answers = EventKeys.answers(surveys, transactions, accounts(), MAY);
-    return new MeasuredEvents(orders, answers, settings, MAY, Estimate.z(settings.confidence()));
+    Dataset<Row> keyedComplaints = EventKeys.complaints(complaints, transactions, accounts(), MAY);
+    return new MeasuredEvents(orders, keyedComplaints, answers, java.util.Optional.ofNullable(estimates), settings, MAY, Estimate.z(settings.confidence()));
+  }
+
+  static Dataset<Row> noOrders() {
+    return frame(ORDERS_DDL);
+  }
+
+  static Dataset<Row> noSurveys() {
+    return frame(SURVEYS_DDL);
   }
 
   /** metric name → row, for one report key and subject given as "type/name" (e.g. element/promise). */

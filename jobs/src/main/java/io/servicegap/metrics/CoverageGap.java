@@ -1,0 +1,50 @@
+package io.servicegap.metrics;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.servicegap.config.Settings.Standard;
+import io.servicegap.keys.GroupingSets;
+import io.servicegap.metrics.MetricTable.Metric;
+import io.servicegap.stats.Estimate;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Gap 2 — customer pain no service standard covers: the share of complaints whose category no
+ * standard names. Pain with no standard is pain nobody measures.
+ */
+public final class CoverageGap implements MetricFamily {
+  public static final String GAP = "gap2";
+
+  @Override
+  public String name() {
+    return GAP;
+  }
+
+  @Override
+  public Dataset<Row> measure(MeasuredEvents in) {
+    Set<String> covered = new LinkedHashSet<>();
+    for (Standard s : in.settings().standards().values()) {
+      covered.addAll(s.categories());
+    }
+    Column uncovered = covered.isEmpty() ? lit(true) : col("category").isin(covered.toArray()).unary_$bang();
+    Dataset<Row> states =
+        StateRollup.rollUp(
+            in.complaints(),
+            List.of(count(lit(1)).as("complaints"), sum(when(uncovered, 1L).otherwise(0L)).as("uncovered")),
+            List.of(),
+            in.settings().grains(),
+            in.run());
+    return MetricTable.tidy(
+        states, GAP, "all", lit(GroupingSets.ALL),
+        List.of(new Metric("uncovered_complaint_share", Estimate.rate(col("uncovered"), col("complaints"), in.z()))));
+  }
+}

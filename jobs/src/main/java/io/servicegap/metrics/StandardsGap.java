@@ -1,0 +1,129 @@
+package io.servicegap.metrics;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.servicegap.config.Settings;
+import io.servicegap.config.Settings.Standard;
+import io.servicegap.keys.EventKeys;
+import io.servicegap.keys.GroupingSets;
+import io.servicegap.metrics.MetricTable.Metric;
+import io.servicegap.stats.Estimate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Gap 3 — what was delivered against the business's own measurable standards ("orders processed
+ * within 3 hours"), per standard and pooled over all standards.
+ */
+public final class StandardsGap implements MetricFamily {
+  public static final String GAP = "gap3";
+
+  /** What each named standard measures: its events, and the span (or value) measured. */
+  private record Measure(boolean onOrders, String start, String end, String seconds) {}
+
+  private static final Map<String, Measure> MEASURES =
+      Map.of(
+          "order-processing", new Measure(true, "order_ts", "processed_ts", null),
+          "first-response", new Measure(false, "opened_ts", "first_response_ts", null),
+          "resolution", new Measure(false, "opened_ts", "resolved_ts", null),
+          "queue-wait", new Measure(false, null, null, "queue_wait_s"));
+
+  @Override
+  public String name() {
+    return GAP;
+  }
+
+  @Override
+  public Dataset<Row> measure(MeasuredEvents in) {
+    Dataset<Row> events = null;
+    for (Standard s : in.settings().standards().values()) {
+      Dataset<Row> e = standardEvents(s, in);
+      events = events == null ? e : events.unionByName(e);
+    }
+    if (events == null) {
+      return in.orders().sparkSession().createDataFrame(List.of(), MetricTable.schema());
+    }
+    double z = in.z();
+    Dataset<Row> byStandard =
+        StateRollup.rollUp(
+            events,
+            List.of(
+                sum(flag(col("counted"))).as("counted"),
+                sum(flag(col("breach"))).as("breaches"),
+                sum(col("excess")).as("excess_sum"),
+                sum(col("excess").multiply(col("excess"))).as("excess_sumsq"),
+                sum(flag(col("excess").isNotNull())).as("excess_n")),
+            List.of("standard"),
+            in.settings().grains(),
+            in.run());
+    List<Metric> perStandard =
+        List.of(
+            new Metric("compliance_rate", Estimate.rate(col("counted").minus(col("breaches")), col("counted"), z)),
+            new Metric("excess_mean", Estimate.mean(col("excess_sum"), col("excess_sumsq"), col("excess_n"), z)));
+    Dataset<Row> pooled = StateRollup.sumUp(byStandard, List.of("counted", "breaches"), GroupingSets.reportKeys());
+    Map<String, Double> percentiles = new LinkedHashMap<>();
+    percentiles.put("value_p50", 0.5);
+    percentiles.put("value_p90", 0.9);
+    return MetricTable.tidy(byStandard, GAP, "standard", col("standard"), perStandard)
+        .unionByName(MetricTable.tidy(pooled, GAP, "all", lit(GroupingSets.ALL), List.of(perStandard.get(0))))
+        .unionByName(Percentiles.of(events, col("value"), percentiles, GAP, "standard", "standard", in.settings(), in.run()));
+  }
+
+  /**
+   * One row per event a standard applies to: its target (by tier), measured value when known,
+   * and whether it counts and breaches. An event whose value is unknown counts as a breach once
+   * its target has elapsed at the cut-off; before that it is pending and not counted.
+   */
+  static Dataset<Row> standardEvents(Standard standard, MeasuredEvents in) {
+    Measure m = MEASURES.get(standard.name());
+    Dataset<Row> events = m.onOrders() ? in.orders().filter(col("status").notEqual("cancelled")) : in.complaints();
+    if (!standard.categories().isEmpty()) {
+      events = events.filter(col("category").isin(standard.categories().toArray()));
+    }
+    Column target = lit(standard.target());
+    for (Map.Entry<String, Double> t : standard.tierTargets().entrySet()) {
+      target = when(col("price_tier").equalTo(t.getKey()), lit(t.getValue())).otherwise(target);
+    }
+    Column value;
+    Column soFar;
+    if (m.seconds() != null) {
+      events = events.filter(col(m.seconds()).isNotNull());
+      value = col(m.seconds()).cast(DataTypes.DoubleType);
+      soFar = lit(null).cast(DataTypes.DoubleType);
+    } else {
+      String cutoff = "timestamp'" + in.run().cutoff().toInstant() + "'";
+      value = hours(m.start(), m.end(), standard, in.settings());
+      soFar = hours(m.start(), cutoff, standard, in.settings());
+    }
+    Column known = value.isNotNull();
+    Column breach = when(known, value.gt(target)).otherwise(soFar.gt(target));
+    List<Column> out = new ArrayList<>();
+    EventKeys.keys().forEach(k -> out.add(col(k)));
+    out.add(lit(standard.name()).as("standard"));
+    out.add(value.as("value"));
+    out.add(known.or(breach).as("counted"));
+    out.add(breach.as("breach"));
+    out.add(when(known.and(breach), value.minus(target)).as("excess"));
+    return events.select(out.toArray(Column[]::new));
+  }
+
+  private static Column hours(String start, String end, Standard standard, Settings settings) {
+    if (standard.businessClock()) {
+      return BusinessClock.hoursBetween(start, end, settings.businessHours(), settings.timezone().getId());
+    }
+    return org.apache.spark.sql.functions.expr("(unix_micros(" + end + ") - unix_micros(" + start + ")) / 3600000000D");
+  }
+
+  private static Column flag(Column c) {
+    return when(c, 1L).otherwise(0L);
+  }
+}
