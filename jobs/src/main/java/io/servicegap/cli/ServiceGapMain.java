@@ -5,6 +5,7 @@ import io.servicegap.config.Settings;
 import io.servicegap.config.SettingsLoader;
 import io.servicegap.ingest.InputException;
 import io.servicegap.ingest.SourceCounts;
+import io.servicegap.output.RunLock;
 import io.servicegap.run.QualityGateException;
 import io.servicegap.run.RunManifest;
 import io.servicegap.run.ServiceGapJob;
@@ -82,6 +83,9 @@ public final class ServiceGapMain {
       code = QUALITY_GATE;
     } catch (InputException e) {
       error = "input error: " + e.getMessage();
+      code = FAILED;
+    } catch (RunLock.HeldException e) {
+      error = "refused: " + e.getMessage();
       code = FAILED;
     } catch (Exception e) { // includes SparkException, thrown unchecked from Scala
       LOG.error("run failed", e);

@@ -22,6 +22,7 @@ public record Settings(
     double confidence,
     long minSample,
     int lookbackDays,
+    long lockStaleHours,
     Set<String> families,
     String digest) {
 

@@ -205,6 +205,10 @@ public final class SettingsLoader {
     if (lookback < 0) {
       problems.add("servicegap.run.lookback-days must be >= 0");
     }
+    long lockStale = get(problems, "servicegap.run.lock-stale-hours", () -> sg.getLong("run.lock-stale-hours"), 12L);
+    if (lockStale < 1) {
+      problems.add("servicegap.run.lock-stale-hours must be >= 1");
+    }
     Set<String> families = new LinkedHashSet<>();
     for (String f : get(problems, "servicegap.metrics.families", () -> sg.getStringList("metrics.families"), List.<String>of())) {
       if (FAMILIES.contains(f)) {
@@ -236,6 +240,7 @@ public final class SettingsLoader {
         confidence,
         minSample,
         lookback,
+        lockStale,
         Set.copyOf(families),
         digest(sg));
   }

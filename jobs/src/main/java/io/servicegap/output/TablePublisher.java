@@ -62,44 +62,123 @@ public final class TablePublisher {
     return new Path(staging, table.name());
   }
 
+  /** A run's tables and the published partitions each one owns. */
+  public record Scope(OutputTables.Table table, Predicate<Map<String, String>> owns) {}
+
   /**
-   * Replaces the published partitions in {@code scope} (a predicate on partition values) by the
-   * staged ones.
+   * Replaces, in every table, the published partitions the run owns by the staged ones. The moves
+   * are first written to a journal ({@code _publish/<run_id>}); if the process dies while moving,
+   * {@link #recoverInterrupted} run by the next run finishes them, so the tables end up wholly new.
    *
-   * @return the published partition paths (relative to the table), by what happened to them
+   * @return per table, the partitions written and the partitions removed
    */
-  public Map<String, List<String>> publish(OutputTables.Table table, Predicate<Map<String, String>> scope) {
-    Path published = new Path(root, table.name());
-    Path staged = stagedPath(table);
-    int depth = table.partitionBy().size();
-    List<String> removed = new ArrayList<>();
-    List<String> written = new ArrayList<>();
+  public Map<String, Map<String, List<String>>> publish(List<Scope> scopes) {
+    return publish(scopes, Integer.MAX_VALUE);
+  }
+
+  /** Publishes, stopping after {@code moveLimit} moves as a crash would (for fault tests). */
+  Map<String, Map<String, List<String>>> publish(List<Scope> scopes, int moveLimit) {
+    List<String[]> moves = new ArrayList<>();
+    Map<String, Map<String, List<String>>> result = new LinkedHashMap<>();
     try {
-      for (String rel : partitions(published, depth)) {
-        if (scope.test(values(rel))) {
-          move(new Path(published, rel), new Path(trash, table.name() + "/" + rel));
-          removed.add(rel);
+      for (Scope scope : scopes) {
+        OutputTables.Table table = scope.table();
+        Path published = new Path(root, table.name());
+        List<String> staged = partitions(stagedPath(table), table.partitionBy().size());
+        List<String> removed = new ArrayList<>();
+        for (String rel : partitions(published, table.partitionBy().size())) {
+          if (scope.owns().test(values(rel))) {
+            moves.add(new String[] {new Path(published, rel).toString(), new Path(trash, table.name() + "/" + rel).toString()});
+            if (!staged.contains(rel)) {
+              removed.add(rel);
+            }
+          }
+        }
+        for (String rel : staged) {
+          moves.add(new String[] {new Path(stagedPath(table), rel).toString(), new Path(published, rel).toString()});
+        }
+        result.put(table.name(), Map.of("written", staged, "removed", removed));
+      }
+      Path journal = new Path(root, "_publish/" + staging.getName());
+      Path pending = new Path(root, "_publish/." + staging.getName() + ".tmp");
+      try (var out = fs.create(pending, true)) {
+        for (String[] m : moves) {
+          out.write((m[0] + "\t" + m[1] + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
       }
-      for (String rel : partitions(staged, depth)) {
-        move(new Path(staged, rel), new Path(published, rel));
-        written.add(rel);
+      if (!fs.rename(pending, journal)) {
+        throw new IOException("cannot write the publish journal " + journal);
       }
-      fs.delete(new Path(trash, table.name()), true);
+      apply(journal, moveLimit);
     } catch (IOException e) {
-      throw new UncheckedIOException("publishing " + table.name() + " failed", e);
+      throw new UncheckedIOException("publishing the run's tables failed", e);
     }
-    removed.removeAll(written);
-    LOG.info("published {}: {} partitions written, {} removed", table.name(), written.size(), removed.size());
-    Map<String, List<String>> result = new LinkedHashMap<>();
-    result.put("written", written);
-    result.put("removed", removed);
+    result.forEach((t, r) -> LOG.info("published {}: {} partitions written, {} removed", t, r.get("written").size(), r.get("removed").size()));
     return result;
   }
 
-  /** Removes what the run wrote aside; called after publishing and after a failed run. */
+  /**
+   * Finishes the publish of any run that died while moving partitions, then removes what runs that
+   * died earlier left aside. Call only under the run lock: no other run is then going on.
+   */
+  public static void recoverInterrupted(String outputPath, Configuration hadoop) {
+    Path dir = new Path(outputPath, "_publish");
+    try {
+      FileSystem fs = dir.getFileSystem(hadoop);
+      for (FileStatus journal : fs.exists(dir) ? fs.listStatus(dir) : new FileStatus[0]) {
+        if (journal.getPath().getName().startsWith(".")) {
+          fs.delete(journal.getPath(), false); // never completed: nothing was moved
+          continue;
+        }
+        LOG.warn("finishing the interrupted publish of run {}", journal.getPath().getName());
+        new TablePublisher(outputPath, journal.getPath().getName(), hadoop).apply(journal.getPath(), Integer.MAX_VALUE);
+      }
+      for (String aside : List.of("_staging", "_trash")) {
+        Path p = new Path(outputPath, aside);
+        if (fs.exists(p)) {
+          LOG.warn("removing {} left by runs that did not finish", p);
+          fs.delete(p, true);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot finish an interrupted publish under " + outputPath, e);
+    }
+  }
+
+  /**
+   * Carries out a journal's moves in order, at most {@code limit} of them; a move already done is
+   * skipped, so a journal can be applied again after a crash.
+   */
+  private void apply(Path journal, int limit) throws IOException {
+    List<String> lines;
+    try (var in = fs.open(journal)) {
+      lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    }
+    int done = 0;
+    for (String line : lines) {
+      if (done++ >= limit) {
+        return;
+      }
+      String[] m = line.split("\t");
+      Path from = new Path(m[0]);
+      if (fs.exists(from)) {
+        move(from, new Path(m[1]));
+      }
+    }
+    fs.delete(trash, true);
+    fs.delete(staging, true);
+    fs.delete(journal, false);
+  }
+
+  /**
+   * Removes what the run wrote aside; called after publishing and after a failed run. A run that
+   * left a publish journal keeps its staging: the next run finishes that publish.
+   */
   public void discardStaging() {
     try {
+      if (fs.exists(new Path(root, "_publish/" + staging.getName()))) {
+        return;
+      }
       fs.delete(staging, true);
       fs.delete(trash, true);
     } catch (IOException e) {

@@ -23,10 +23,12 @@ import io.servicegap.metrics.StandardsGap;
 import io.servicegap.metrics.MeasuredEvents;
 import io.servicegap.metrics.MetricFamily;
 import io.servicegap.output.OutputTables;
+import io.servicegap.output.RunLock;
 import io.servicegap.output.TablePublisher;
 import io.servicegap.stats.Estimate;
 import java.io.IOException;
 import java.sql.Date;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,14 +69,29 @@ public final class ServiceGapJob {
 
   /** Runs to completion or throws; the caller maps exceptions to exit codes and records them. */
   public Outcome execute(Request request, RunManifest manifest, StageClock clock) {
-    TablePublisher publisher = new TablePublisher(settings.outputPath(), request.runId(), spark.sparkContext().hadoopConfiguration());
+    if (request.validateOnly()) {
+      TablePublisher scratch = new TablePublisher(settings.outputPath(), request.runId(), hadoop());
+      try {
+        Ingestion.Result ingested = clock.time("ingest", () -> new Ingestion(spark, settings, scratch.scratch("inputs")).ingest());
+        manifest.inputs(ingested.counts());
+        gate(ingested.counts());
+        return new Outcome(manifest, ingested.counts(), Map.of(), null);
+      } finally {
+        scratch.discardStaging();
+      }
+    }
+    try (RunLock lock = RunLock.acquire(settings.outputPath(), request.runId(), Duration.ofHours(settings.lockStaleHours()), hadoop())) {
+      TablePublisher.recoverInterrupted(settings.outputPath(), hadoop());
+      return run(request, manifest, clock);
+    }
+  }
+
+  private Outcome run(Request request, RunManifest manifest, StageClock clock) {
+    TablePublisher publisher = new TablePublisher(settings.outputPath(), request.runId(), hadoop());
     try {
       Ingestion.Result ingested = clock.time("ingest", () -> new Ingestion(spark, settings, publisher.scratch("inputs")).ingest());
       manifest.inputs(ingested.counts());
       gate(ingested.counts());
-      if (request.validateOnly()) {
-        return new Outcome(manifest, ingested.counts(), Map.of(), null);
-      }
       LocalDate asOf = request.asOf().orElseGet(() -> clock.time("find as_of", () -> newestEventDate(ingested)));
       LocalDate from = request.backfillFrom().orElse(asOf.minusDays(settings.lookbackDays()));
       RunKeys run = new RunKeys(request.runId(), asOf, from, settings.timezone());
@@ -90,15 +107,21 @@ public final class ServiceGapJob {
           counted.put(t, rowsByPartition(publisher, t));
         }
       });
+      List<TablePublisher.Scope> scopes = OutputTables.ALL.stream().map(t -> new TablePublisher.Scope(t, scope(t, run))).toList();
+      var published = clock.time("publish", () -> publisher.publish(scopes));
       Map<String, Long> rows = new LinkedHashMap<>();
-      clock.time("publish", () -> counted.forEach((t, byPartition) -> {
-        manifest.output(t.name(), byPartition, publisher.publish(t, scope(t, run)));
+      counted.forEach((t, byPartition) -> {
+        manifest.output(t.name(), byPartition, published.get(t.name()));
         rows.put(t.name(), byPartition.values().stream().mapToLong(Long::longValue).sum());
-      }));
+      });
       return new Outcome(manifest, ingested.counts(), rows, run);
     } finally {
       publisher.discardStaging();
     }
+  }
+
+  private org.apache.hadoop.conf.Configuration hadoop() {
+    return spark.sparkContext().hadoopConfiguration();
   }
 
   private void gate(List<SourceCounts> counts) {
