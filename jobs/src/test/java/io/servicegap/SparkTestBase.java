@@ -36,6 +36,7 @@ public abstract class SparkTestBase {
                 .config("spark.sql.shuffle.partitions", "2")
                 .config("spark.sql.session.timeZone", "UTC")
                 .config("spark.driver.host", "127.0.0.1")
+                .config("spark.hadoop.fs.file.impl", "io.servicegap.output.NioLocalFileSystem")
                 .getOrCreate();
       }
     }

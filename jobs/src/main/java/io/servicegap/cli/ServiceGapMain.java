@@ -3,6 +3,7 @@ package io.servicegap.cli;
 import io.servicegap.config.ConfigurationException;
 import io.servicegap.config.Settings;
 import io.servicegap.config.SettingsLoader;
+import io.servicegap.generate.GenerateCommand;
 import io.servicegap.ingest.InputException;
 import io.servicegap.ingest.SourceCounts;
 import io.servicegap.output.RunLock;
@@ -36,6 +37,9 @@ public final class ServiceGapMain {
   }
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length > 0 && args[0].equals("generate")) {
+      return generate(args, out, err);
+    }
     Arguments arguments;
     Settings settings;
     try {
@@ -49,6 +53,28 @@ public final class ServiceGapMain {
     SparkSession spark = session(settings);
     try {
       return execute(arguments, settings, spark, out, err);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static int generate(String[] args, PrintStream out, PrintStream err) {
+    GenerateCommand.Options options;
+    try {
+      options = GenerateCommand.parse(args);
+    } catch (ConfigurationException e) {
+      err.println("servicegap: " + e.getMessage());
+      err.println(Arguments.USAGE);
+      return BAD_CONFIGURATION;
+    }
+    SparkSession spark = GenerateCommand.session();
+    try {
+      GenerateCommand.run(options, spark, out);
+      return OK;
+    } catch (Exception e) {
+      LOG.error("generate failed", e);
+      err.println("servicegap: generate failed: " + e);
+      return FAILED;
     } finally {
       spark.stop();
     }

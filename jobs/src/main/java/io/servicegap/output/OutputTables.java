@@ -31,7 +31,7 @@ public final class OutputTables {
               c("metric", "string", "Metric name, as in docs/metrics.md."),
               c("subject_type", "string", "What the metric is about: all, dimension, element or standard."),
               c("subject", "string", "The dimension, element or standard name, or ALL for subject_type all."),
-              c("value", "double", "The metric's value (a rate in [0, 1], a mean, hours or a ratio)."),
+              c("value", "double", "The metric's value (a rate in [0, 1], a mean, hours or a ratio), rounded to 12 decimals."),
               c("n", "bigint", "Denominator or sample size behind the value."),
               c("ci_low", "double", "Lower bound of the confidence interval (Wilson for rates, normal for means); null where none applies."),
               c("ci_high", "double", "Upper bound of the confidence interval; null where none applies."),

@@ -58,6 +58,26 @@ public final class TablePublisher {
     return new Path(staging, "_scratch/" + name).toString();
   }
 
+  /** Whether the staged table holds any data file (a table with no rows has none). */
+  public boolean hasStagedRows(OutputTables.Table table) {
+    try {
+      Path dir = stagedPath(table);
+      if (!fs.exists(dir)) {
+        return false;
+      }
+      var files = fs.listFiles(dir, true);
+      while (files.hasNext()) {
+        String name = files.next().getPath().getName();
+        if (!name.startsWith("_") && !name.startsWith(".")) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public Path stagedPath(OutputTables.Table table) {
     return new Path(staging, table.name());
   }
@@ -135,7 +155,7 @@ public final class TablePublisher {
       }
       for (String aside : List.of("_staging", "_trash")) {
         Path p = new Path(outputPath, aside);
-        if (fs.exists(p)) {
+        if (fs.exists(p) && fs.listStatus(p).length > 0) {
           LOG.warn("removing {} left by runs that did not finish", p);
           fs.delete(p, true);
         }

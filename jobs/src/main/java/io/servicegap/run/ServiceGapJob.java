@@ -99,7 +99,9 @@ public final class ServiceGapJob {
       LOG.info("run {}: as_of {}, recomputing periods from {}", run.runId(), asOf, from);
 
       clock.time("measure and stage gap_metrics", () -> publisher.stage(gapMetrics(ingested, run), OutputTables.GAP_METRICS));
-      clock.time("stage gap_scorecard", () -> publisher.stage(Scorecard.wide(spark.read().parquet(publisher.stagedPath(OutputTables.GAP_METRICS).toString())), OutputTables.GAP_SCORECARD));
+      if (publisher.hasStagedRows(OutputTables.GAP_METRICS)) {
+        clock.time("stage gap_scorecard", () -> publisher.stage(Scorecard.wide(spark.read().parquet(publisher.stagedPath(OutputTables.GAP_METRICS).toString())), OutputTables.GAP_SCORECARD));
+      }
       clock.time("stage quarantine", () -> publisher.stage(quarantine(ingested, run), OutputTables.QUARANTINE));
       Map<OutputTables.Table, Map<String, Long>> counted = new LinkedHashMap<>();
       clock.time("count staged rows", () -> {
@@ -175,6 +177,11 @@ public final class ServiceGapJob {
         all = all == null ? rows : all.unionByName(rows);
       }
     }
+    // Sums of doubles depend on the order partitions are merged in; 12 decimals keep re-runs and
+    // cluster runs bit-identical without losing anything an analyst could see.
+    for (String c : List.of("value", "ci_low", "ci_high")) {
+      all = all.withColumn(c, org.apache.spark.sql.functions.round(col(c), 12));
+    }
     return all.withColumn("low_sample", col("n").lt(settings.minSample()))
         .withColumn("as_of", lit(Date.valueOf(run.asOf())))
         .withColumn("run_id", lit(run.runId()));
@@ -206,19 +213,12 @@ public final class ServiceGapJob {
   }
 
   private Map<String, Long> rowsByPartition(TablePublisher publisher, OutputTables.Table table) {
-    Path staged = publisher.stagedPath(table);
     Map<String, Long> rows = new java.util.TreeMap<>();
-    try {
-      if (!staged.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(staged)) {
-        return rows;
-      }
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    Dataset<Row> written = spark.read().parquet(staged.toString());
-    if (written.isEmpty()) {
+    if (!publisher.hasStagedRows(table)) {
       return rows;
     }
+    Path staged = publisher.stagedPath(table);
+    Dataset<Row> written = spark.read().parquet(staged.toString());
     String[] parts = table.partitionBy().toArray(String[]::new);
     for (Row r : written.groupBy(parts[0], java.util.Arrays.copyOfRange(parts, 1, parts.length)).agg(count(lit(1))).collectAsList()) {
       List<String> path = new ArrayList<>();

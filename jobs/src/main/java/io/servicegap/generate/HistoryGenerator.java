@@ -1,0 +1,175 @@
+package io.servicegap.generate;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.format_string;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.xxhash64;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Synthetic histories in the input contract, at any scale, deterministic for a seed: every random
+ * draw is a hash of (seed, row id, purpose), so the output does not depend on partitioning.
+ *
+ * <p>Planted gaps (checked by PlantedGapTest):
+ *
+ * <ul>
+ *   <li>Gap 4: smb × budget orders are late 40 % of the time, every other segment × tier 8 %.
+ *   <li>Gap 5: post_sale answers fall 1.2 points short of expectation on average; pre_sale and
+ *       delivery answers meet it on average (late deliveries excepted).
+ *   <li>Gap 4 price: enterprise × premium orders are overcharged 30 % of the time, others 2 %.
+ *   <li>Gap 1: management rates its own service 6.3 against customers' perception around 5.
+ *   <li>Fee impact: budget tier prices rise 8 % mid-history.
+ * </ul>
+ *
+ * Proportions: one account per 20 orders, about one complaint per 12 orders, and five survey
+ * answers per three orders (one response of five dimensions for every third order).
+ */
+public final class HistoryGenerator {
+  /** The history spans the 365 days before this date. */
+  public static final String END = "2026-06-30";
+  private static final List<String> DIMENSIONS = List.of("reliability", "responsiveness", "assurance", "empathy", "tangibles", "value");
+
+  private final SparkSession spark;
+  private final long seed;
+
+  public HistoryGenerator(SparkSession spark, long seed) {
+    this.spark = spark;
+    this.seed = seed;
+  }
+
+  /** A uniform draw in [0, 1) for a row and a purpose. */
+  private Column u(Column id, String purpose) {
+    return pmod(xxhash64(lit(seed), lit(purpose), id), lit(1_000_000_007L)).divide(1_000_000_007.0);
+  }
+
+  public Dataset<Row> accounts(long orders) {
+    long n = Math.max(50, orders / 20);
+    Column id = col("id");
+    Column s = u(id, "segment");
+    Column t = u(id, "tier");
+    return spark.range(n).select(
+        format_string("A%08d", id).as("account_id"),
+        when(s.lt(0.2), "enterprise").when(s.lt(0.7), "smb").otherwise("consumer").as("segment"),
+        when(t.lt(0.4), "budget").when(t.lt(0.8), "standard").otherwise("premium").as("price_tier"),
+        expr("element_at(array('north', 'south', 'east', 'west'), cast(pmod(id, 4) as int) + 1)").as("region"),
+        expr("date_sub(date'" + END + "', 400 + cast(pmod(id * 7919, 2000) as int))").as("created_date"));
+  }
+
+  public Dataset<Row> transactions(long orders) {
+    long accounts = Math.max(50, orders / 20);
+    Column id = col("id");
+    Dataset<Row> base = spark.range(orders).select(
+        id,
+        format_string("A%08d", pmod(xxhash64(lit(seed), lit("account"), id), lit(accounts))).as("account_id"),
+        expr("timestamp'" + END + " 00:00:00'").as("_end"),
+        u(id, "when").as("_when"), u(id, "late").as("_late"), u(id, "status").as("_status"), u(id, "qty").as("_qty"),
+        u(id, "partial").as("_partial"), u(id, "over").as("_over"), u(id, "price").as("_price"), u(id, "hours").as("_hours"));
+    Dataset<Row> a = accounts(orders).select(col("account_id"), col("segment"), col("price_tier").as("tier"));
+    Column orderTs = expr("_end - make_dt_interval(0, 0, 0, cast(_when * 365 * 86400 as decimal(18, 6)))");
+    Column lateP = when(col("segment").equalTo("smb").and(col("tier").equalTo("budget")), 0.40).otherwise(0.08);
+    Column overP = when(col("segment").equalTo("enterprise").and(col("tier").equalTo("premium")), 0.30).otherwise(0.02);
+    Column quoted = when(col("tier").equalTo("budget"), lit(40).plus(col("_price").multiply(160)))
+        .when(col("tier").equalTo("standard"), lit(200).plus(col("_price").multiply(600)))
+        .otherwise(lit(800).plus(col("_price").multiply(2200)))
+        .multiply(when(col("tier").equalTo("budget").and(col("order_ts").geq(expr("timestamp'2026-01-01 00:00:00'"))), 1.08).otherwise(1.0));
+    Dataset<Row> o = base.join(org.apache.spark.sql.functions.broadcast(a), "account_id")
+        .withColumn("order_ts", orderTs)
+        .withColumn("promised_ts", expr("order_ts + make_dt_interval(0, 48 + cast(_hours * 120 as int), 0, 0)"))
+        .withColumn("status", when(col("_status").lt(0.04), "cancelled")
+            .when(col("promised_ts").gt(col("_end")).and(col("_status").lt(0.7)), "open")
+            .when(col("_status").lt(0.06), "open")
+            .when(col("_status").lt(0.08), "returned")
+            .otherwise("delivered"));
+    Column delivered = col("status").isin("delivered", "returned");
+    Column late = col("_late").lt(lateP);
+    return o.select(
+        format_string("O%010d", col("id")).as("order_id"),
+        col("account_id"),
+        col("order_ts"),
+        when(col("_qty").lt(0.1), col("tier")).as("price_tier"),
+        quoted.cast("decimal(18,2)").as("quoted_amount"),
+        when(col("_partial").gt(0.97), lit(null)).otherwise(quoted.multiply(when(col("_over").lt(overP), lit(1.05).plus(col("_over"))).otherwise(1.0))).cast("decimal(18,2)").as("charged_amount"),
+        lit(1).plus(expr("cast(_qty * 20 as int)")).as("qty_ordered"),
+        when(delivered, lit(1).plus(expr("cast(_qty * 20 as int)")).minus(when(col("_partial").lt(0.06), 1).otherwise(0))).as("qty_delivered"),
+        col("promised_ts"),
+        when(col("status").notEqual("cancelled"), expr("order_ts + make_dt_interval(0, 0, 10 + cast(_hours * 290 as int), 0)")).as("processed_ts"),
+        when(delivered, when(late, expr("promised_ts + make_dt_interval(0, 2 + cast(_late * 200 as int), 0, 0)"))
+            .otherwise(expr("promised_ts - make_dt_interval(0, cast(_hours * 40 as int), 0, 0)"))).as("delivered_ts"),
+        col("status"),
+        expr("element_at(array('web', 'phone', 'partner'), cast(pmod(id, 3) as int) + 1)").as("channel"),
+        col("order_ts").as("updated_ts"));
+  }
+
+  /** About one complaint per 12 orders; late orders complain far more often. */
+  public Dataset<Row> complaints(Dataset<Row> transactions) {
+    Column late = col("delivered_ts").gt(col("promised_ts"));
+    Column c = col("_c");
+    Dataset<Row> t = transactions.withColumn("_c", u(col("order_id"), "complaint")).withColumn("_k", u(col("order_id"), "kind"));
+    Dataset<Row> chosen = t.filter(when(late, c.lt(0.35)).otherwise(c.lt(0.055)));
+    Column category = when(late, lit("late_delivery"))
+        .when(col("_k").lt(0.35), "billing").when(col("_k").lt(0.6), "product_defect").when(col("_k").lt(0.85), "staff_attitude").otherwise("misleading_claim");
+    Column opened = expr("coalesce(delivered_ts, promised_ts) + make_dt_interval(0, 1 + cast(_k * 47 as int), 0, 0)");
+    return chosen.filter(opened.lt(expr("timestamp'" + END + " 00:00:00'"))).select(
+        concat(lit("C"), col("order_id").substr(2, 20)).as("complaint_id"),
+        col("account_id"),
+        col("order_id"),
+        opened.as("opened_ts"),
+        when(category.equalTo("late_delivery"), "delivery").when(category.equalTo("misleading_claim"), "pre_sale").otherwise("post_sale").as("phase"),
+        category.as("category"),
+        expr("element_at(array('email', 'phone', 'chat'), cast(_k * 3 as int) + 1)").as("channel"),
+        expr("coalesce(delivered_ts, promised_ts) + make_dt_interval(0, 1 + cast(_k * 47 as int), 10 + cast(_c * 600 as int), 0)").as("first_response_ts"),
+        when(u(col("order_id"), "resolve").lt(0.85), expr("coalesce(delivered_ts, promised_ts) + make_dt_interval(0, 3 + cast(_k * 150 as int), 0, 0)")).as("resolved_ts"),
+        expr("cast(_c * 6000 as int)").as("queue_wait_s"),
+        when(col("_k").lt(0.7), 1).otherwise(2).as("contacts"),
+        col("_k").gt(0.92).as("reopened"),
+        when(col("_k").lt(0.3), lit(10.0)).otherwise(lit(0.0)).cast("decimal(18,2)").as("compensation_amount"),
+        opened.as("updated_ts"));
+  }
+
+  /** One response of five dimensions for every third order. */
+  public Dataset<Row> surveys(Dataset<Row> transactions) {
+    Dataset<Row> r = transactions
+        .filter(expr("pmod(xxhash64(" + seed + "L, 'respond', order_id), 3) = 0"))
+        .withColumn("_p", u(col("order_id"), "phase"))
+        .withColumn("phase", when(col("_p").lt(0.6), "delivery").when(col("_p").lt(0.85), "post_sale").otherwise("pre_sale"))
+        .withColumn("_skip", expr("cast(pmod(xxhash64(" + seed + "L, 'skip', order_id), 6) as int)"))
+        .withColumn("dimension", explode(expr("array('" + String.join("', '", DIMENSIONS) + "')")))
+        .filter(expr("dimension != element_at(array('" + String.join("', '", DIMENSIONS) + "'), _skip + 1)"));
+    Column e = expr("least(7, greatest(1, round(5 + (" + "pmod(xxhash64(" + seed + "L, 'e', order_id, dimension), 1000) / 1000.0 - 0.5) * 3)))");
+    Column penalty = when(col("phase").equalTo("post_sale"), 1.2).when(col("delivered_ts").gt(col("promised_ts")), 1.0).otherwise(0.0);
+    Column p = expr("least(7, greatest(1, round(e + (pmod(xxhash64(" + seed + "L, 'p', order_id, dimension), 1000) / 1000.0 - 0.5) * 3 - penalty)))");
+    return r.withColumn("e", e).withColumn("penalty", penalty).select(
+        concat(lit("R"), col("order_id").substr(2, 20)).as("response_id"),
+        col("account_id"),
+        when(col("phase").notEqual("pre_sale"), col("order_id")).as("order_id"),
+        lit(null).cast("string").as("complaint_id"),
+        expr("coalesce(delivered_ts, promised_ts, order_ts) + make_dt_interval(1, 0, 0, 0)").as("submitted_ts"),
+        col("phase"),
+        col("dimension"),
+        col("e").cast("double").as("expectation"),
+        p.cast("double").as("perception"))
+        .filter(col("submitted_ts").lt(expr("timestamp'" + END + " 00:00:00'")));
+  }
+
+  public Dataset<Row> managementEstimates() {
+    StringBuilder values = new StringBuilder();
+    for (String d : DIMENSIONS) {
+      values.append(values.length() == 0 ? "" : ", ").append("('*', '*', '").append(d).append("', 5.2, 6.3)");
+    }
+    return spark.sql("select * from values " + values + " as t(segment, phase, dimension, expected_score, self_score)");
+  }
+
+  public Dataset<Row> priceChanges() {
+    return spark.sql("select * from values ('P001', date'2026-01-01', 'budget', '*', 0.08, 'Budget prices up 8 %') as t(change_id, effective_date, price_tier, segment, change_pct, description)");
+  }
+}

@@ -1,0 +1,16 @@
+package io.servicegap.cli;
+
+import org.apache.spark.sql.SparkSession;
+
+/** Lets tests in other packages run the command line as {@link JobRunner} does. */
+public final class JobRunnerAccess {
+  private JobRunnerAccess() {}
+
+  public static int run(SparkSession spark, String... args) {
+    JobRunner.Result r = JobRunner.run(spark, args);
+    if (r.exitCode() != 0) {
+      System.err.println(r.err());
+    }
+    return r.exitCode();
+  }
+}
