@@ -98,7 +98,7 @@ public final class ServiceGapMain {
       if (!validateOnly) {
         out.printf("as_of %s, periods from %s recomputed%n", outcome.run().asOf(), outcome.run().windowStart());
         out.println("tables under " + settings.outputPath() + ":");
-        outcome.rowsByTable().forEach((t, n) -> out.printf("  %-14s %,d rows written%n", t, n));
+        outcome.rowsByTable().forEach((t, n) -> out.printf("  %-18s %,d rows written%n", t, n));
       }
       code = OK;
     } catch (ConfigurationException e) {

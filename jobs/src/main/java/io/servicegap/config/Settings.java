@@ -24,6 +24,7 @@ public record Settings(
     int lookbackDays,
     long lockStaleHours,
     Set<String> families,
+    AccountRisk accountRisk,
     String digest) {
 
   /** One input source as configured. A null path means not configured. */
@@ -45,6 +46,10 @@ public record Settings(
 
   /** Opening hours per ISO weekday (1 = Monday; absent = closed) in a time zone, and closed dates. */
   public record BusinessHours(ZoneId zone, Map<Integer, java.time.LocalTime[]> week, List<java.time.LocalDate> holidays) {}
+
+  /** Thresholds of account_scorecard: best accounts and the reasons an account is at risk. */
+  public record AccountRisk(
+      double bestShare, int daysSinceOrder, double minOtifRate, int minOrders, int openComplaints, double minGap, int minAnswers) {}
 
   public SourceSettings input(String source) {
     return inputs.get(source);

@@ -40,7 +40,7 @@ public final class SettingsLoader {
           "surveys",
           "management_estimates",
           "price_changes");
-  public static final List<String> FAMILIES = List.of("gap1", "gap2", "gap3", "gap4", "gap5", "recovery");
+  public static final List<String> FAMILIES = List.of("gap1", "gap2", "gap3", "gap4", "gap5", "recovery", "accounts");
   /** Standards the job knows how to measure; configuring one is choosing its target and clock. */
   public static final List<String> STANDARDS = List.of("order-processing", "first-response", "resolution", "queue-wait");
   private static final List<String> WEEKDAYS = List.of("mon", "tue", "wed", "thu", "fri", "sat", "sun");
@@ -153,13 +153,7 @@ public final class SettingsLoader {
       sparkConf.put(unquote(e.getKey()), String.valueOf(e.getValue().unwrapped()));
     }
 
-    ZoneId zone = ZoneId.of("UTC");
-    String zoneName = get(problems, "servicegap.timezone", () -> sg.getString("timezone"), "UTC");
-    try {
-      zone = ZoneId.of(zoneName);
-    } catch (DateTimeException e) {
-      problems.add("servicegap.timezone: unknown time zone '" + zoneName + "'");
-    }
+    ZoneId zone = zone(sg, "timezone", problems);
 
     List<Grain> grains = new ArrayList<>();
     for (String g : get(problems, "servicegap.grains", () -> sg.getStringList("grains"), List.<String>of())) {
@@ -217,6 +211,19 @@ public final class SettingsLoader {
         problems.add("servicegap.metrics.families: unknown family '" + f + "' (available: " + String.join(", ", FAMILIES) + ")");
       }
     }
+    String r = "servicegap.accounts.";
+    Settings.AccountRisk risk =
+        new Settings.AccountRisk(
+            get(problems, r + "best-share", () -> sg.getDouble("accounts.best-share"), 0.2),
+            get(problems, r + "at-risk.days-since-order", () -> sg.getInt("accounts.at-risk.days-since-order"), 60),
+            get(problems, r + "at-risk.min-otif-rate", () -> sg.getDouble("accounts.at-risk.min-otif-rate"), 0.8),
+            get(problems, r + "at-risk.min-orders", () -> sg.getInt("accounts.at-risk.min-orders"), 3),
+            get(problems, r + "at-risk.open-complaints", () -> sg.getInt("accounts.at-risk.open-complaints"), 1),
+            get(problems, r + "at-risk.min-gap", () -> sg.getDouble("accounts.at-risk.min-gap"), -0.5),
+            get(problems, r + "at-risk.min-answers", () -> sg.getInt("accounts.at-risk.min-answers"), 3));
+    if (!(risk.bestShare() > 0 && risk.bestShare() <= 1)) {
+      problems.add(r + "best-share must be within (0, 1]");
+    }
     if (families.isEmpty()) {
       problems.add("servicegap.metrics.families must name at least one family");
     }
@@ -242,6 +249,7 @@ public final class SettingsLoader {
         lookback,
         lockStale,
         Set.copyOf(families),
+        risk,
         digest(sg));
   }
 
@@ -323,13 +331,7 @@ public final class SettingsLoader {
   }
 
   private static Settings.BusinessHours businessHours(Config sg, List<String> problems) {
-    ZoneId zone = ZoneId.of("UTC");
-    String zoneName = get(problems, "servicegap.business-hours.timezone", () -> sg.getString("business-hours.timezone"), "UTC");
-    try {
-      zone = ZoneId.of(zoneName);
-    } catch (DateTimeException e) {
-      problems.add("servicegap.business-hours.timezone: unknown time zone '" + zoneName + "'");
-    }
+    ZoneId zone = zone(sg, "business-hours.timezone", problems);
     Map<Integer, java.time.LocalTime[]> week = new java.util.TreeMap<>();
     Config days = sg.getConfig("business-hours.week");
     for (String day : days.root().keySet()) {
@@ -380,6 +382,16 @@ public final class SettingsLoader {
       if (!open && !reference.hasPathOrNull(path)) {
         problems.add("unknown setting " + path + " (misspelled? see reference.conf)");
       }
+    }
+  }
+
+  private static ZoneId zone(Config sg, String path, List<String> problems) {
+    String name = get(problems, "servicegap." + path, () -> sg.getString(path), "UTC");
+    try {
+      return ZoneId.of(name);
+    } catch (DateTimeException e) {
+      problems.add("servicegap." + path + ": unknown time zone '" + name + "'");
+      return ZoneId.of("UTC");
     }
   }
 

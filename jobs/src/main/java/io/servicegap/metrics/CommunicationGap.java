@@ -38,15 +38,15 @@ public final class CommunicationGap implements MetricFamily {
             orders,
             List.of(
                 count(lit(1)).as("eligible"),
-                sum(flag("on_time")).as("on_time"),
-                sum(flag("in_full")).as("in_full"),
-                sum(flag("on_time").multiply(flag("in_full"))).as("otif"),
-                sum(flag("priced")).as("priced"),
-                sum(flag("price_kept")).as("price_kept"),
+                sum(StateRollup.count(col("on_time"))).as("on_time"),
+                sum(StateRollup.count(col("in_full"))).as("in_full"),
+                sum(StateRollup.count(col("on_time")).multiply(StateRollup.count(col("in_full")))).as("otif"),
+                sum(StateRollup.count(col("priced"))).as("priced"),
+                sum(StateRollup.count(col("price_kept"))).as("price_kept"),
                 sum(col("overcharge")).as("overcharge"),
                 sum(when(col("priced"), col("quoted_amount"))).as("quoted_priced"),
-                sum(flag("promise_kept")).as("promise_kept"),
-                sum(flag("late")).as("late"),
+                sum(StateRollup.count(col("promise_kept"))).as("promise_kept"),
+                sum(StateRollup.count(col("late"))).as("late"),
                 sum(col("lateness_hours")).as("lateness_sum"),
                 sum(col("lateness_hours").multiply(col("lateness_hours"))).as("lateness_sumsq")),
             List.of(),
@@ -88,6 +88,8 @@ public final class CommunicationGap implements MetricFamily {
     return orders
         .filter(col("status").notEqual("cancelled").and(delivered.or(col("promised_ts").lt(lit(cutoff)))))
         .select(
+            col("account_id"),
+            col("order_ts"),
             col("segment"),
             col("phase"),
             col("price_tier"),
@@ -103,7 +105,4 @@ public final class CommunicationGap implements MetricFamily {
             when(late, hoursLate).as("lateness_hours"));
   }
 
-  private static Column flag(String name) {
-    return when(col(name), 1L).otherwise(0L);
-  }
 }

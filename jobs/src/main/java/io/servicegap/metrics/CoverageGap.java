@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import io.servicegap.config.Settings.Standard;
 import io.servicegap.keys.GroupingSets;
@@ -39,7 +38,7 @@ public final class CoverageGap implements MetricFamily {
     Dataset<Row> states =
         StateRollup.rollUp(
             in.complaints(),
-            List.of(count(lit(1)).as("complaints"), sum(when(uncovered, 1L).otherwise(0L)).as("uncovered")),
+            List.of(count(lit(1)).as("complaints"), sum(StateRollup.count(uncovered)).as("uncovered")),
             List.of(),
             in.settings().grains(),
             in.run());

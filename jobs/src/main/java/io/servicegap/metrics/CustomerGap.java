@@ -63,9 +63,9 @@ public final class CustomerGap implements MetricFamily {
                 sum(col("perception").multiply(col("perception"))).as("perception_sumsq"),
                 sum(col("gap")).as("gap_sum"),
                 sum(col("gap").multiply(col("gap"))).as("gap_sumsq"),
-                sum(when(col("gap").gt(0), 1L).otherwise(0L)).as("exceeded"),
-                sum(when(col("gap").equalTo(0), 1L).otherwise(0L)).as("met"),
-                sum(when(col("gap").lt(0), 1L).otherwise(0L)).as("failed")),
+                sum(StateRollup.count(col("gap").gt(0))).as("exceeded"),
+                sum(StateRollup.count(col("gap").equalTo(0))).as("met"),
+                sum(StateRollup.count(col("gap").lt(0))).as("failed")),
             List.of("dimension"),
             in.settings().grains(),
             in.run());

@@ -2,13 +2,18 @@ package io.servicegap.metrics;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.log1p;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import io.servicegap.config.Settings;
-import io.servicegap.keys.EventKeys;
 import io.servicegap.keys.GroupingSets;
-import io.servicegap.keys.Periods;
 import io.servicegap.metrics.MetricTable.Metric;
 import io.servicegap.run.RunKeys;
 import io.servicegap.stats.Estimate;
@@ -18,46 +23,56 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
 
 /**
- * Percentile metrics. Percentiles do not add up, so these roll the events themselves (only the
- * columns needed) to every period and grouping set. Spark's percentile_approx with accuracy
- * {@link #ACCURACY}: the returned value's rank is within n/ACCURACY of the exact rank.
+ * Percentiles of non-negative durations from log-scale histograms. Bin counts are additive, so
+ * they are counted once at the finest keys and rolled up by summing, like every other state —
+ * the raw events are never copied per period and grouping set. A value v falls in bin
+ * floor(ln(1 + v) / ln(1 + {@link #RESOLUTION})), reported as the bin's geometric centre: the
+ * reported percentile is within {@link #ERROR_BOUND} × (1 + true value) of the exact
+ * nearest-rank percentile (e.g. within 0.025 h of a 4 h value).
  */
 public final class Percentiles {
-  public static final int ACCURACY = 10_000;
+  public static final double RESOLUTION = 0.01;
+  /** (1 + RESOLUTION)^½ − 1: half a bin, relative to 1 + value. */
+  public static final double ERROR_BOUND = Math.sqrt(1 + RESOLUTION) - 1;
 
   private Percentiles() {}
 
   /**
-   * @param percentiles metric name → percentile in (0, 1)
+   * @param percentiles metric name → percentile in (0, 1]
    * @param subjectKey column naming the subject (e.g. standard), or null for subject ALL
    */
   public static Dataset<Row> of(
       Dataset<Row> events, Column value, Map<String, Double> percentiles, String gap, String subjectType, String subjectKey, Settings settings, RunKeys run) {
-    List<Column> keep = new ArrayList<>();
-    EventKeys.keys().forEach(k -> keep.add(col(k)));
-    if (subjectKey != null) {
-      keep.add(col(subjectKey));
-    }
-    keep.add(value.as("_value"));
-    Dataset<Row> rows =
-        GroupingSets.expand(Periods.expand(events.select(keep.toArray(Column[]::new)).filter(col("_value").isNotNull()), EventKeys.EVENT_DATE, settings.grains(), run));
-    List<Column> keys = new ArrayList<>();
-    GroupingSets.reportKeys().forEach(k -> keys.add(col(k)));
-    if (subjectKey != null) {
-      keys.add(col(subjectKey));
-    }
+    List<String> extra = subjectKey == null ? List.of() : List.of(subjectKey);
+    Dataset<Row> binned =
+        events.filter(value.isNotNull()) // greatest() below would turn an unknown value into 0
+            .withColumn("_bin", floor(log1p(greatest(value, lit(0.0))).divide(Math.log1p(RESOLUTION))).cast("int"));
+    List<String> binKeys = new ArrayList<>(extra);
+    binKeys.add("_bin");
+    Dataset<Row> histogram = StateRollup.rollUp(binned, List.of(count(lit(1)).as("_count")), binKeys, settings.grains(), run);
+
+    List<Column> group = new ArrayList<>();
+    GroupingSets.reportKeys().forEach(k -> group.add(col(k)));
+    extra.forEach(k -> group.add(col(k)));
+    var byGroup = Window.partitionBy(group.toArray(Column[]::new));
+    Dataset<Row> cumulative =
+        histogram
+            .withColumn("_below", sum(col("_count")).over(byGroup.orderBy(col("_bin")).rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
+            .withColumn("_n", sum(col("_count")).over(byGroup));
     List<Column> aggs = new ArrayList<>();
-    aggs.add(count(lit(1)).as("_n"));
+    aggs.add(max(col("_n")).as("_n"));
     List<Metric> metrics = new ArrayList<>();
     int i = 0;
     for (Map.Entry<String, Double> p : percentiles.entrySet()) {
-      aggs.add(percentile_approx(col("_value"), lit(p.getValue()), lit(ACCURACY)).as("_p" + i));
+      Column bin = min(when(col("_below").geq(col("_n").multiply(p.getValue())), col("_bin")));
+      aggs.add(pow(lit(1 + RESOLUTION), bin.plus(0.5)).minus(1).as("_p" + i));
       metrics.add(new Metric(p.getKey(), Estimate.point(col("_p" + i), col("_n"))));
       i++;
     }
-    Dataset<Row> agg = rows.groupBy(keys.toArray(Column[]::new)).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
-    return MetricTable.tidy(agg, gap, subjectType, subjectKey == null ? lit(GroupingSets.ALL) : col(subjectKey), metrics);
+    Dataset<Row> result = cumulative.groupBy(group.toArray(Column[]::new)).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+    return MetricTable.tidy(result, gap, subjectType, subjectKey == null ? lit(GroupingSets.ALL) : col(subjectKey), metrics);
   }
 }

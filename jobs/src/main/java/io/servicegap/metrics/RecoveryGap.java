@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import io.servicegap.keys.GroupingSets;
 import io.servicegap.metrics.MetricTable.Metric;
@@ -35,9 +34,9 @@ public final class RecoveryGap implements MetricFamily {
             in.complaints(),
             List.of(
                 count(lit(1)).as("complaints"),
-                sum(flag(resolved)).as("resolved"),
-                sum(flag(resolved.and(col("contacts").equalTo(1)).and(col("reopened").equalTo(false)))).as("first_contact"),
-                sum(flag(resolved.and(col("reopened")))).as("reopened")),
+                sum(StateRollup.count(resolved)).as("resolved"),
+                sum(StateRollup.count(resolved.and(col("contacts").equalTo(1)).and(col("reopened").equalTo(false)))).as("first_contact"),
+                sum(StateRollup.count(resolved.and(col("reopened")))).as("reopened")),
             List.of(),
             in.settings().grains(),
             in.run());
@@ -47,7 +46,7 @@ public final class RecoveryGap implements MetricFamily {
             .filter(col("phase").equalTo(GroupingSets.ALL))
             .drop("phase");
     Dataset<Row> states =
-        complaints.join(orders, scala.collection.JavaConverters.asScalaBuffer(List.of("grain", "period_start", "segment", "price_tier")).toSeq(), "left");
+        complaints.join(orders, scala.collection.JavaConverters.asScalaBuffer(List.of("grain", "period_start", "segment", "price_tier")).toList(), "left");
     Column perThousand = col("complaints").divide(col("orders")).multiply(1000);
     Column poissonHalf = lit(z).multiply(sqrt(col("complaints"))).divide(col("orders")).multiply(1000);
     Dataset<Row> rates =
@@ -81,7 +80,4 @@ public final class RecoveryGap implements MetricFamily {
     return expr("(unix_micros(" + end + ") - unix_micros(opened_ts)) / 3600000000D");
   }
 
-  private static Column flag(Column c) {
-    return when(c, 1L).otherwise(0L);
-  }
 }

@@ -57,11 +57,11 @@ public final class StandardsGap implements MetricFamily {
         StateRollup.rollUp(
             events,
             List.of(
-                sum(flag(col("counted"))).as("counted"),
-                sum(flag(col("breach"))).as("breaches"),
+                sum(StateRollup.count(col("counted"))).as("counted"),
+                sum(StateRollup.count(col("breach"))).as("breaches"),
                 sum(col("excess")).as("excess_sum"),
                 sum(col("excess").multiply(col("excess"))).as("excess_sumsq"),
-                sum(flag(col("excess").isNotNull())).as("excess_n")),
+                sum(StateRollup.count(col("excess").isNotNull())).as("excess_n")),
             List.of("standard"),
             in.settings().grains(),
             in.run());
@@ -123,7 +123,4 @@ public final class StandardsGap implements MetricFamily {
     return org.apache.spark.sql.functions.expr("(unix_micros(" + end + ") - unix_micros(" + start + ")) / 3600000000D");
   }
 
-  private static Column flag(Column c) {
-    return when(c, 1L).otherwise(0L);
-  }
 }

@@ -43,6 +43,11 @@ public final class StateRollup {
         .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
   }
 
+  /** 1 where the condition holds, else 0: summed, a count of events meeting it. */
+  public static Column count(Column condition) {
+    return org.apache.spark.sql.functions.when(condition, 1L).otherwise(0L);
+  }
+
   private static List<String> withKeys(List<String> extraKeys) {
     List<String> keys = new ArrayList<>(GroupingSets.reportKeys());
     keys.addAll(extraKeys);

@@ -78,5 +78,29 @@ public final class OutputTables {
         List.copyOf(cols));
   }
 
-  public static final List<Table> ALL = List.of(GAP_METRICS, GAP_SCORECARD, QUARANTINE);
+  public static final Table ACCOUNT_SCORECARD =
+      new Table(
+          "account_scorecard",
+          "One row per account, as of the run; figures over the 365 days before the cut-off unless named otherwise.",
+          List.of("as_of"),
+          List.of(
+              c("account_id", "string", "The account."),
+              c("segment", "string", "Its segment."),
+              c("price_tier", "string", "Its price tier."),
+              c("revenue_365d", "decimal(18,2)", "Revenue of its orders placed in the 365 days before the cut-off, not cancelled: charged_amount, else quoted_amount."),
+              c("revenue_rank", "int", "1 = highest revenue_365d (ties by account_id)."),
+              c("best_account", "boolean", "Among the top servicegap.accounts.best-share of accounts with revenue, by revenue_rank."),
+              c("orders_365d", "bigint", "Orders placed in the 365 days, any status."),
+              c("otif_rate_365d", "double", "On time and in full over the eligible orders of the 365 days (Gap 4's rules); null without one."),
+              c("complaints_365d", "bigint", "Complaints opened in the 365 days."),
+              c("open_complaints", "bigint", "Complaints of any age not resolved at the cut-off."),
+              c("mean_gap_365d", "double", "Mean perception − expectation of its survey answers in the 365 days; null without one."),
+              c("answers_365d", "bigint", "Survey answers with both scores in the 365 days."),
+              c("days_since_last_order", "int", "Days from its last order to as_of; null if it never ordered."),
+              c("at_risk", "boolean", "At least one at-risk reason holds."),
+              c("at_risk_reasons", "array<string>", "no_recent_order, low_otif, open_complaints, negative_gap (thresholds in servicegap.accounts.at-risk)."),
+              c("run_id", "string", "Run that wrote the row."),
+              c("as_of", "date", "The run's as_of date. Partition column.")));
+
+  public static final List<Table> ALL = List.of(GAP_METRICS, GAP_SCORECARD, ACCOUNT_SCORECARD, QUARANTINE);
 }

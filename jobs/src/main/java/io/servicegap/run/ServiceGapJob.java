@@ -13,6 +13,7 @@ import io.servicegap.ingest.Ingestion;
 import io.servicegap.ingest.SourceCounts;
 import io.servicegap.keys.EventKeys;
 import io.servicegap.keys.Periods;
+import io.servicegap.metrics.AccountScorecard;
 import io.servicegap.metrics.CommunicationGap;
 import io.servicegap.metrics.CoverageGap;
 import io.servicegap.metrics.CustomerGap;
@@ -26,7 +27,6 @@ import io.servicegap.output.OutputTables;
 import io.servicegap.output.RunLock;
 import io.servicegap.output.TablePublisher;
 import io.servicegap.stats.Estimate;
-import java.io.IOException;
 import java.sql.Date;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -98,18 +98,25 @@ public final class ServiceGapJob {
       manifest.window(run);
       LOG.info("run {}: as_of {}, recomputing periods from {}", run.runId(), asOf, from);
 
+      List<OutputTables.Table> staged = new ArrayList<>(List.of(OutputTables.GAP_METRICS, OutputTables.QUARANTINE));
       clock.time("measure and stage gap_metrics", () -> publisher.stage(gapMetrics(ingested, run), OutputTables.GAP_METRICS));
       if (publisher.hasStagedRows(OutputTables.GAP_METRICS)) {
+        staged.add(OutputTables.GAP_SCORECARD);
         clock.time("stage gap_scorecard", () -> publisher.stage(Scorecard.wide(spark.read().parquet(publisher.stagedPath(OutputTables.GAP_METRICS).toString())), OutputTables.GAP_SCORECARD));
+      }
+      if (settings.runs("accounts")) {
+        staged.add(OutputTables.ACCOUNT_SCORECARD);
+        clock.time("stage account_scorecard", () -> publisher.stage(accountScorecard(ingested, run), OutputTables.ACCOUNT_SCORECARD));
       }
       clock.time("stage quarantine", () -> publisher.stage(quarantine(ingested, run), OutputTables.QUARANTINE));
       Map<OutputTables.Table, Map<String, Long>> counted = new LinkedHashMap<>();
       clock.time("count staged rows", () -> {
-        for (OutputTables.Table t : OutputTables.ALL) {
+        for (OutputTables.Table t : staged) {
           counted.put(t, rowsByPartition(publisher, t));
         }
       });
-      List<TablePublisher.Scope> scopes = OutputTables.ALL.stream().map(t -> new TablePublisher.Scope(t, scope(t, run))).toList();
+      // Only the tables this run produced: a run restricted to some families leaves the others be.
+      List<TablePublisher.Scope> scopes = staged.stream().map(t -> new TablePublisher.Scope(t, scope(t, run))).toList();
       var published = clock.time("publish", () -> publisher.publish(scopes));
       Map<String, Long> rows = new LinkedHashMap<>();
       counted.forEach((t, byPartition) -> {
@@ -177,6 +184,9 @@ public final class ServiceGapJob {
         all = all == null ? rows : all.unionByName(rows);
       }
     }
+    if (all == null) {
+      all = spark.createDataFrame(List.of(), io.servicegap.metrics.MetricTable.schema());
+    }
     // Sums of doubles depend on the order partitions are merged in; 12 decimals keep re-runs and
     // cluster runs bit-identical without losing anything an analyst could see.
     for (String c : List.of("value", "ci_low", "ci_high")) {
@@ -185,6 +195,17 @@ public final class ServiceGapJob {
     return all.withColumn("low_sample", col("n").lt(settings.minSample()))
         .withColumn("as_of", lit(Date.valueOf(run.asOf())))
         .withColumn("run_id", lit(run.runId()));
+  }
+
+  private Dataset<Row> accountScorecard(Ingestion.Result in, RunKeys run) {
+    Dataset<Row> accounts = in.rows("accounts");
+    return AccountScorecard.build(
+        accounts,
+        EventKeys.orders(in.rows("transactions"), accounts, run),
+        EventKeys.complaints(in.rows("complaints"), in.rows("transactions"), accounts, run),
+        EventKeys.answers(in.rows("surveys"), in.rows("transactions"), accounts, run),
+        settings,
+        run);
   }
 
   private static Dataset<Row> quarantine(Ingestion.Result in, RunKeys run) {
@@ -199,6 +220,9 @@ public final class ServiceGapJob {
   private Predicate<Map<String, String>> scope(OutputTables.Table table, RunKeys run) {
     if (table == OutputTables.QUARANTINE) {
       return p -> run.asOf().toString().equals(p.get("run_date"));
+    }
+    if (table == OutputTables.ACCOUNT_SCORECARD) {
+      return p -> run.asOf().toString().equals(p.get("as_of"));
     }
     return p -> {
       Grain g;

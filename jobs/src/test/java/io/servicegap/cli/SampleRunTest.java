@@ -55,16 +55,18 @@ class SampleRunTest extends SparkTestBase {
     metrics = spark.read().parquet(out.resolve("tables/gap_metrics").toString()).cache();
   }
 
-  private static JobRunner.Result run(Path dir) {
-    return JobRunner.run(
-        spark, "run", "--conf", repo().resolve("conf/local.conf").toString(), "--as-of", AS_OF,
+  private static JobRunner.Result run(Path dir, String... when) {
+    List<String> args = new ArrayList<>(List.of("run", "--conf", repo().resolve("conf/local.conf").toString()));
+    args.addAll(when.length == 0 ? List.of("--as-of", AS_OF) : List.of(when));
+    args.addAll(List.of(
         "--set", "servicegap.output.path=" + dir.resolve("tables"),
         "--set", "servicegap.inputs.accounts.path=" + repo().resolve("data-samples/accounts.csv"),
         "--set", "servicegap.inputs.transactions.path=" + repo().resolve("data-samples/transactions.csv"),
         "--set", "servicegap.inputs.complaints.path=" + repo().resolve("data-samples/complaints.csv"),
         "--set", "servicegap.inputs.surveys.path=" + repo().resolve("data-samples/surveys.csv"),
         "--set", "servicegap.inputs.management_estimates.path=" + repo().resolve("data-samples/management_estimates.csv"),
-        "--set", "servicegap.inputs.price_changes.path=" + repo().resolve("data-samples/price_changes.csv"));
+        "--set", "servicegap.inputs.price_changes.path=" + repo().resolve("data-samples/price_changes.csv")));
+    return JobRunner.run(spark, args.toArray(String[]::new));
   }
 
   @Test
@@ -322,6 +324,14 @@ class SampleRunTest extends SparkTestBase {
     try (Stream<Path> runs = Files.list(out.resolve("tables/_runs"))) {
       assertEquals(2, runs.filter(p -> p.getFileName().toString().endsWith(".json") && !p.getFileName().toString().startsWith(".")).count());
     }
+  }
+
+  @Test
+  void aBackfillOverTheWholeRangeEqualsAFullRun() throws IOException {
+    Path backfilled = Files.createTempDirectory("servicegap-backfill");
+    JobRunner.Result r = run(backfilled, "--backfill", "2026-04-01", AS_OF);
+    assertEquals(0, r.exitCode(), r.err());
+    assertSameRows(metrics.drop("run_id"), spark.read().parquet(backfilled.resolve("tables/gap_metrics").toString()).drop("run_id"));
   }
 
   private static void assertFigure(Dataset<Row> monthly, String month, String metric, String subjectType, String subject, double value, long n) {
