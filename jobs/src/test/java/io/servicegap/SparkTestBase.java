@@ -77,8 +77,4 @@ public abstract class SparkTestBase {
     FRAMES.assertDataFrameNoOrderEquals(expected, actual);
   }
 
-  protected static void assertSameRowsApprox(Dataset<Row> expected, Dataset<Row> actual, double tolerance) {
-    FRAMES.assertDataFrameApproximateEquals(expected.orderBy(expected.columns()[0], Arrays.copyOfRange(expected.columns(), 1, expected.columns().length)),
-        actual.orderBy(actual.columns()[0], Arrays.copyOfRange(actual.columns(), 1, actual.columns().length)), tolerance);
-  }
 }

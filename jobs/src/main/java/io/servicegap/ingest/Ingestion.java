@@ -27,9 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class Ingestion {
   private static final Logger LOG = LoggerFactory.getLogger(Ingestion.class);
 
-  /** Quarantine rows, before the run's keys are added. */
-  public static final List<String> QUARANTINE_COLUMNS = List.of("source", "reason", "column_name", "record", "source_file");
-
   private final SparkSession spark;
   private final Settings settings;
   private final String scratch;

@@ -4,7 +4,6 @@ import io.servicegap.config.Grain;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
 
 /**
@@ -33,9 +32,5 @@ public record RunKeys(String runId, LocalDate asOf, LocalDate windowStart, ZoneI
       case WEEK -> day.minusDays(day.getDayOfWeek().getValue() - 1L);
       case MONTH -> day.with(TemporalAdjusters.firstDayOfMonth());
     };
-  }
-
-  public long windowDays() {
-    return ChronoUnit.DAYS.between(windowStart, asOf) + 1;
   }
 }

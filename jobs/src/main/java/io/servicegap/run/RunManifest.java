@@ -70,10 +70,6 @@ public final class RunManifest {
     doc.put("stage_millis", stageMillis);
   }
 
-  public Map<String, Object> document() {
-    return doc;
-  }
-
   public Path write(String outputPath, Configuration hadoop) throws IOException {
     Path path = new Path(outputPath, "_runs/" + doc.get("run_id") + ".json");
     FileSystem fs = path.getFileSystem(hadoop);
