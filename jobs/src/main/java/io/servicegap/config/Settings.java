@@ -25,6 +25,7 @@ public record Settings(
     long lockStaleHours,
     Set<String> families,
     AccountRisk accountRisk,
+    Retention retention,
     String digest) {
 
   /** One input source as configured. A null path means not configured. */
@@ -50,6 +51,13 @@ public record Settings(
   /** Thresholds of account_scorecard: best accounts and the reasons an account is at risk. */
   public record AccountRisk(
       double bestShare, int daysSinceOrder, double minOtifRate, int minOrders, int openComplaints, double minGap, int minAnswers) {}
+
+  /**
+   * Churn and the response classes of phase_impact: an account churned after an instant if it
+   * placed no order in the following churnAfterDays; a response exceeded expectations when its mean
+   * gap is above exceededAbove, failed them when below failedBelow, and met them otherwise.
+   */
+  public record Retention(int churnAfterDays, double exceededAbove, double failedBelow) {}
 
   public SourceSettings input(String source) {
     return inputs.get(source);

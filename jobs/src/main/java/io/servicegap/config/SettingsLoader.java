@@ -40,7 +40,7 @@ public final class SettingsLoader {
           "surveys",
           "management_estimates",
           "price_changes");
-  public static final List<String> FAMILIES = List.of("gap1", "gap2", "gap3", "gap4", "gap5", "recovery", "accounts");
+  public static final List<String> FAMILIES = List.of("gap1", "gap2", "gap3", "gap4", "gap5", "recovery", "impact", "accounts");
   /** Standards the job knows how to measure; configuring one is choosing its target and clock. */
   public static final List<String> STANDARDS = List.of("order-processing", "first-response", "resolution", "queue-wait");
   private static final List<String> WEEKDAYS = List.of("mon", "tue", "wed", "thu", "fri", "sat", "sun");
@@ -224,6 +224,17 @@ public final class SettingsLoader {
     if (!(risk.bestShare() > 0 && risk.bestShare() <= 1)) {
       problems.add(r + "best-share must be within (0, 1]");
     }
+    Settings.Retention retention =
+        new Settings.Retention(
+            get(problems, "servicegap.retention.churn-after-days", () -> sg.getInt("retention.churn-after-days"), 90),
+            get(problems, "servicegap.retention.exceeded-above", () -> sg.getDouble("retention.exceeded-above"), 0.5),
+            get(problems, "servicegap.retention.failed-below", () -> sg.getDouble("retention.failed-below"), -0.5));
+    if (retention.churnAfterDays() < 1) {
+      problems.add("servicegap.retention.churn-after-days must be >= 1");
+    }
+    if (retention.failedBelow() > retention.exceededAbove()) {
+      problems.add("servicegap.retention.failed-below must not exceed servicegap.retention.exceeded-above");
+    }
     if (families.isEmpty()) {
       problems.add("servicegap.metrics.families must name at least one family");
     }
@@ -250,6 +261,7 @@ public final class SettingsLoader {
         lockStale,
         Set.copyOf(families),
         risk,
+        retention,
         digest(sg));
   }
 

@@ -23,17 +23,22 @@ public final class GroupingSets {
   private GroupingSets() {}
 
   public static Dataset<Row> expand(Dataset<Row> rows) {
+    return expand(rows, KEYS);
+  }
+
+  /** The grouping sets of some of the keys only (the others are left as they are). */
+  public static Dataset<Row> expand(Dataset<Row> rows, List<String> over) {
     List<Column> sets = new ArrayList<>();
-    for (int mask = 0; mask < 1 << KEYS.size(); mask++) {
+    for (int mask = 0; mask < 1 << over.size(); mask++) {
       List<Column> keys = new ArrayList<>();
-      for (int k = 0; k < KEYS.size(); k++) {
-        String key = KEYS.get(k);
+      for (int k = 0; k < over.size(); k++) {
+        String key = over.get(k);
         keys.add(((mask >> k) & 1) == 1 ? lit(ALL).as(key) : col(key).as(key));
       }
       sets.add(struct(keys.toArray(Column[]::new)));
     }
     Dataset<Row> out = rows.withColumn("_set", explode(array(sets.toArray(Column[]::new))));
-    for (String key : KEYS) {
+    for (String key : over) {
       out = out.withColumn(key, col("_set." + key));
     }
     return out.drop("_set");

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.sum;
 
 import io.servicegap.keys.GroupingSets;
+import io.servicegap.keys.JoinKeys;
 import io.servicegap.metrics.MetricTable.Metric;
 import io.servicegap.stats.Estimate;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class RecoveryGap implements MetricFamily {
             .filter(col("phase").equalTo(GroupingSets.ALL))
             .drop("phase");
     Dataset<Row> states =
-        complaints.join(orders, scala.collection.JavaConverters.asScalaBuffer(List.of("grain", "period_start", "segment", "price_tier")).toList(), "left");
+        complaints.join(orders, JoinKeys.of("grain", "period_start", "segment", "price_tier"), "left");
     Column perThousand = col("complaints").divide(col("orders")).multiply(1000);
     Column poissonHalf = lit(z).multiply(sqrt(col("complaints"))).divide(col("orders")).multiply(1000);
     Dataset<Row> rates =

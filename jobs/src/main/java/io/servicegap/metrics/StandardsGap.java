@@ -82,8 +82,10 @@ public final class StandardsGap implements MetricFamily {
    * One row per event a standard applies to: its target (by tier), measured value when known,
    * and whether it counts and breaches. An event whose value is unknown counts as a breach once
    * its target has elapsed at the cut-off; before that it is pending and not counted.
+   *
+   * @param carry event columns kept besides the keys
    */
-  static Dataset<Row> standardEvents(Standard standard, MeasuredEvents in) {
+  static Dataset<Row> standardEvents(Standard standard, MeasuredEvents in, String... carry) {
     Measure m = MEASURES.get(standard.name());
     Dataset<Row> events = m.onOrders() ? in.orders().filter(col("status").notEqual("cancelled")) : in.complaints();
     if (!standard.categories().isEmpty()) {
@@ -108,6 +110,9 @@ public final class StandardsGap implements MetricFamily {
     Column breach = when(known, value.gt(target)).otherwise(soFar.gt(target));
     List<Column> out = new ArrayList<>();
     EventKeys.keys().forEach(k -> out.add(col(k)));
+    for (String c : carry) {
+      out.add(col(c));
+    }
     out.add(lit(standard.name()).as("standard"));
     out.add(value.as("value"));
     out.add(known.or(breach).as("counted"));

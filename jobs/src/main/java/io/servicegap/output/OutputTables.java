@@ -27,7 +27,7 @@ public final class OutputTables {
               c("segment", "string", "Customer segment, or ALL when rolled up."),
               c("phase", "string", "Journey phase (pre_sale, delivery, post_sale), or ALL."),
               c("price_tier", "string", "Price tier, or ALL."),
-              c("gap", "string", "Metric family: gap1 (knowledge), gap2 (standards coverage), gap3 (delivery vs standards), gap4 (communication), gap5 (customer), recovery."),
+              c("gap", "string", "Metric family: gap1 (knowledge), gap2 (standards coverage), gap3 (delivery vs standards), gap4 (communication), gap5 (customer), recovery, impact (retention by response class)."),
               c("metric", "string", "Metric name, as in docs/metrics.md."),
               c("subject_type", "string", "What the metric is about: all, dimension, element or standard."),
               c("subject", "string", "The dimension, element or standard name, or ALL for subject_type all."),
@@ -102,5 +102,67 @@ public final class OutputTables {
               c("run_id", "string", "Run that wrote the row."),
               c("as_of", "date", "The run's as_of date. Partition column.")));
 
-  public static final List<Table> ALL = List.of(GAP_METRICS, GAP_SCORECARD, ACCOUNT_SCORECARD, QUARANTINE);
+  public static final Table PHASE_IMPACT = phaseImpact();
+
+  private static Table phaseImpact() {
+    List<OutputColumn> cols = new java.util.ArrayList<>();
+    cols.add(c("segment", "string", "Customer segment, or ALL."));
+    cols.add(c("phase", "string", "Journey phase of the survey responses, or ALL."));
+    cols.add(c("price_tier", "string", "Price tier, or ALL."));
+    cols.add(c("responses", "bigint", "Survey responses with at least one dimension answered with both scores."));
+    for (String k : io.servicegap.metrics.PhaseImpact.CLASSES) {
+      cols.add(c(k + "_response_share", "double", "Share of responses whose mean perception − expectation " + k + " expectations (servicegap.retention thresholds)."));
+    }
+    io.servicegap.metrics.PhaseImpact.WITH_INTERVALS.forEach((m, meaning) -> {
+      cols.add(c(m, "double", meaning + " Null without evaluable responses."));
+      cols.add(c(m + "_n", "bigint", "n of " + m + ": evaluable responses (for a difference, the smaller class)."));
+      cols.add(c(m + "_ci_low", "double", "Lower bound of " + m + "'s interval at servicegap.stats.confidence."));
+      cols.add(c(m + "_ci_high", "double", "Upper bound of " + m + "'s interval."));
+    });
+    cols.add(c("low_sample", "boolean", "positive_impact_n or negative_impact_n is below servicegap.stats.min-sample (or absent)."));
+    cols.add(c("as_of", "date", "The run's as_of date."));
+    cols.add(c("run_id", "string", "Run that wrote the row."));
+    cols.add(c("grain", "string", "day, week or month. Partition column."));
+    cols.add(c("period_start", "date", "First day of the period the responses were submitted in. Partition column."));
+    return new Table(
+        "phase_impact",
+        "One row per grain × period × segment × phase × price_tier: survey responses classed exceeded / met / failed, and the retention of each class after the response. Pivoted from the gap_metrics rows of gap impact.",
+        List.of("grain", "period_start"),
+        List.copyOf(cols));
+  }
+
+  public static final Table FEE_IMPACT =
+      new Table(
+          "fee_impact",
+          "One row per price change effective by as_of. Touched accounts: in the change's tier and segment (* = any) and active (an order in the churn window before the instant); control: the other active accounts.",
+          List.of("as_of"),
+          List.of(
+              c("change_id", "string", "The price change."),
+              c("effective_date", "date", "Its effective date; the window after starts at the beginning of this day."),
+              c("price_tier", "string", "Tier it applies to, or *."),
+              c("segment", "string", "Segment it applies to, or *."),
+              c("change_pct", "double", "Its size: 0.08 = +8 %."),
+              c("description", "string", "Its description."),
+              c("evaluable", "boolean", "The churn window after the change has closed by the cut-off; until then the after figures are null."),
+              c("accounts_before", "bigint", "Touched accounts active one churn window before the effective date."),
+              c("churn_rate_before", "double", "Share of them with no order in the churn window that followed: the baseline."),
+              c("churn_rate_before_ci_low", "double", "Wilson lower bound of churn_rate_before."),
+              c("churn_rate_before_ci_high", "double", "Wilson upper bound of churn_rate_before."),
+              c("accounts_after", "bigint", "Touched accounts active on the effective date."),
+              c("churn_rate_after", "double", "Share of them with no order in the churn window after the change."),
+              c("churn_rate_after_ci_low", "double", "Wilson lower bound of churn_rate_after."),
+              c("churn_rate_after_ci_high", "double", "Wilson upper bound of churn_rate_after."),
+              c("churn_lift", "double", "churn_rate_after − churn_rate_before."),
+              c("churn_lift_ci_low", "double", "Newcombe lower bound of churn_lift."),
+              c("churn_lift_ci_high", "double", "Newcombe upper bound of churn_lift."),
+              c("control_accounts_after", "bigint", "Active accounts the change did not touch, on the effective date (0 for a change on * and *)."),
+              c("control_churn_lift", "double", "The same lift among untouched accounts: what changed anyway (season, market)."),
+              c("control_churn_lift_ci_low", "double", "Newcombe lower bound of control_churn_lift."),
+              c("control_churn_lift_ci_high", "double", "Newcombe upper bound of control_churn_lift."),
+              c("revenue_at_risk", "decimal(18,2)", "Revenue of the 365 days before the change (charged, else quoted; not cancelled) of the touched accounts that churned after it."),
+              c("low_sample", "boolean", "The smaller of accounts_before and accounts_after is below servicegap.stats.min-sample, or the change is not evaluable."),
+              c("run_id", "string", "Run that wrote the row."),
+              c("as_of", "date", "The run's as_of date. Partition column.")));
+
+  public static final List<Table> ALL = List.of(GAP_METRICS, GAP_SCORECARD, PHASE_IMPACT, ACCOUNT_SCORECARD, FEE_IMPACT, QUARANTINE);
 }

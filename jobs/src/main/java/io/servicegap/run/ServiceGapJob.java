@@ -17,8 +17,11 @@ import io.servicegap.metrics.AccountScorecard;
 import io.servicegap.metrics.CommunicationGap;
 import io.servicegap.metrics.CoverageGap;
 import io.servicegap.metrics.CustomerGap;
+import io.servicegap.metrics.FeeImpact;
 import io.servicegap.metrics.KnowledgeGap;
+import io.servicegap.metrics.PhaseImpact;
 import io.servicegap.metrics.RecoveryGap;
+import io.servicegap.metrics.RecoveryParadox;
 import io.servicegap.metrics.Scorecard;
 import io.servicegap.metrics.StandardsGap;
 import io.servicegap.metrics.MeasuredEvents;
@@ -47,7 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class ServiceGapJob {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceGapJob.class);
   private static final List<MetricFamily> FAMILIES =
-      List.of(new KnowledgeGap(), new CoverageGap(), new StandardsGap(), new CommunicationGap(), new CustomerGap(), new RecoveryGap());
+      List.of(new KnowledgeGap(), new CoverageGap(), new StandardsGap(), new CommunicationGap(), new CustomerGap(), new RecoveryGap(),
+          new PhaseImpact(), new RecoveryParadox());
 
   private final SparkSession spark;
   private final Settings settings;
@@ -93,7 +97,10 @@ public final class ServiceGapJob {
       manifest.inputs(ingested.counts());
       gate(ingested.counts());
       LocalDate asOf = request.asOf().orElseGet(() -> clock.time("find as_of", () -> newestEventDate(ingested)));
-      LocalDate from = request.backfillFrom().orElse(asOf.minusDays(settings.lookbackDays()));
+      // Retention after an event is known only a churn window later: a nightly run with the impact
+      // family also recomputes the periods whose outcomes became known in its lookback window.
+      int matured = settings.runs(PhaseImpact.GAP) ? settings.retention().churnAfterDays() : 0;
+      LocalDate from = request.backfillFrom().orElse(asOf.minusDays(settings.lookbackDays() + (long) matured));
       RunKeys run = new RunKeys(request.runId(), asOf, from, settings.timezone());
       manifest.window(run);
       LOG.info("run {}: as_of {}, recomputing periods from {}", run.runId(), asOf, from);
@@ -102,7 +109,16 @@ public final class ServiceGapJob {
       clock.time("measure and stage gap_metrics", () -> publisher.stage(gapMetrics(ingested, run), OutputTables.GAP_METRICS));
       if (publisher.hasStagedRows(OutputTables.GAP_METRICS)) {
         staged.add(OutputTables.GAP_SCORECARD);
-        clock.time("stage gap_scorecard", () -> publisher.stage(Scorecard.wide(spark.read().parquet(publisher.stagedPath(OutputTables.GAP_METRICS).toString())), OutputTables.GAP_SCORECARD));
+        Dataset<Row> stagedMetrics = spark.read().parquet(publisher.stagedPath(OutputTables.GAP_METRICS).toString());
+        clock.time("stage gap_scorecard", () -> publisher.stage(Scorecard.wide(stagedMetrics), OutputTables.GAP_SCORECARD));
+        if (settings.runs(PhaseImpact.GAP)) {
+          staged.add(OutputTables.PHASE_IMPACT);
+          clock.time("stage phase_impact", () -> publisher.stage(PhaseImpact.wide(stagedMetrics, settings.minSample()), OutputTables.PHASE_IMPACT));
+        }
+      }
+      if (settings.runs(PhaseImpact.GAP) && ingested.has("price_changes")) {
+        staged.add(OutputTables.FEE_IMPACT);
+        clock.time("stage fee_impact", () -> publisher.stage(feeImpact(ingested, run), OutputTables.FEE_IMPACT));
       }
       if (settings.runs("accounts")) {
         staged.add(OutputTables.ACCOUNT_SCORECARD);
@@ -166,9 +182,8 @@ public final class ServiceGapJob {
   /** Every family's tidy rows, with the run's columns; one plan, so shared scans are reused. */
   Dataset<Row> gapMetrics(Ingestion.Result in, RunKeys run) {
     Dataset<Row> accounts = in.rows("accounts");
-    Dataset<Row> orders =
-        EventKeys.orders(in.rows("transactions"), accounts, run)
-            .filter(Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run));
+    Dataset<Row> history = EventKeys.orders(in.rows("transactions"), accounts, run);
+    Dataset<Row> orders = history.filter(Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run));
     Dataset<Row> answers =
         EventKeys.answers(in.rows("surveys"), in.rows("transactions"), accounts, run)
             .filter(Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run));
@@ -176,7 +191,7 @@ public final class ServiceGapJob {
         EventKeys.complaints(in.rows("complaints"), in.rows("transactions"), accounts, run)
             .filter(Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run));
     Optional<Dataset<Row>> estimates = in.has("management_estimates") ? Optional.of(in.rows("management_estimates")) : Optional.empty();
-    MeasuredEvents events = new MeasuredEvents(orders, complaints, answers, estimates, settings, run, Estimate.z(settings.confidence()));
+    MeasuredEvents events = new MeasuredEvents(orders, history, complaints, answers, estimates, settings, run, Estimate.z(settings.confidence()));
     Dataset<Row> all = null;
     for (MetricFamily f : FAMILIES) {
       if (settings.runs(f.name())) {
@@ -208,6 +223,12 @@ public final class ServiceGapJob {
         run);
   }
 
+  private Dataset<Row> feeImpact(Ingestion.Result in, RunKeys run) {
+    Dataset<Row> accounts = in.rows("accounts");
+    return FeeImpact.build(
+        in.rows("price_changes"), accounts, EventKeys.orders(in.rows("transactions"), accounts, run), settings, run, Estimate.z(settings.confidence()));
+  }
+
   private static Dataset<Row> quarantine(Ingestion.Result in, RunKeys run) {
     Date asOf = Date.valueOf(run.asOf());
     return in.quarantine()
@@ -221,7 +242,7 @@ public final class ServiceGapJob {
     if (table == OutputTables.QUARANTINE) {
       return p -> run.asOf().toString().equals(p.get("run_date"));
     }
-    if (table == OutputTables.ACCOUNT_SCORECARD) {
+    if (table == OutputTables.ACCOUNT_SCORECARD || table == OutputTables.FEE_IMPACT) {
       return p -> run.asOf().toString().equals(p.get("as_of"));
     }
     return p -> {

@@ -1,6 +1,7 @@
 package io.servicegap.stats;
 
 import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.struct;
@@ -42,6 +43,23 @@ public final class Estimate {
     Column variance = greatest(lit(0.0), sumOfSquares.minus(sum.multiply(sum).divide(nd)).divide(nd.minus(1)));
     Column half = when(n.geq(2), lit(z).multiply(sqrt(variance.divide(nd))));
     return of(m, n, m.minus(half), m.plus(half));
+  }
+
+  /**
+   * The difference of two rates (Estimate structs from {@link #rate}) with Newcombe's hybrid score
+   * interval, built from the two Wilson intervals; n is the smaller group, which bounds precision.
+   */
+  public static Column difference(Column a, Column b) {
+    Column av = a.getField("value");
+    Column bv = b.getField("value");
+    Column d = av.minus(bv);
+    Column low = d.minus(sqrt(square(av.minus(a.getField("ci_low"))).plus(square(b.getField("ci_high").minus(bv)))));
+    Column high = d.plus(sqrt(square(a.getField("ci_high").minus(av)).plus(square(bv.minus(b.getField("ci_low"))))));
+    return of(d, least(a.getField("n"), b.getField("n")), low, high);
+  }
+
+  private static Column square(Column x) {
+    return x.multiply(x);
   }
 
   /** A value with no interval (ratios of sums, percentiles). */

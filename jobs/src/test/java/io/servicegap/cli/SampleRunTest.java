@@ -154,7 +154,7 @@ class SampleRunTest extends SparkTestBase {
       g[0]++;
       g[1] += Double.parseDouble(s.get("perception")) - Double.parseDouble(s.get("expectation"));
     }
-    assertEquals(6, promise.size(), "six months of orders");
+    assertEquals(12, promise.size(), "twelve months of orders");
     Dataset<Row> monthly = metrics.filter("grain = 'month' and segment = 'ALL' and phase = 'ALL' and price_tier = 'ALL'");
     for (var e : promise.entrySet()) {
       String month = e.getKey() + "-01";
@@ -221,12 +221,49 @@ class SampleRunTest extends SparkTestBase {
         {"gap5", "servqual_gap"}, {"recovery", "resolution_rate"}}) {
       Dataset<Row> monthAll = metrics.filter(col("grain").equalTo("month").and(col("segment").equalTo("ALL")).and(col("phase").equalTo("ALL"))
           .and(col("price_tier").equalTo("ALL")).and(col("gap").equalTo(gm[0])).and(col("metric").equalTo(gm[1])).and(col("subject_type").equalTo("all")));
-      assertEquals(6, monthAll.count(), gm[0] + " " + gm[1] + " every month");
+      assertEquals(12, monthAll.count(), gm[0] + " " + gm[1] + " every month");
       boolean rate = gm[1].endsWith("_rate");
       // A gap shows where the figure falls short of perfect (rates below 1, shares and gaps away from 0) beyond its interval.
       String gapShows = rate ? "ci_high < 1" : gm[1].endsWith("_share") ? "ci_low > 0" : "(ci_low > 0 or ci_high < 0 or (ci_low is null and abs(value) > 0.1))";
       assertTrue(monthAll.filter(gapShows).count() > 0, gm[0] + " " + gm[1] + " shows a gap in some month");
     }
+  }
+
+  /** The consequences planted in data-samples/make_samples.py, found where they were planted and nowhere else. */
+  @Test
+  void plantedConsequencesAreFoundWithTheirSignAndNowhereElse() {
+    Dataset<Row> impact = spark.read().parquet(out.resolve("tables/phase_impact").toString()).cache();
+    Dataset<Row> monthly = impact.filter("grain = 'month'");
+    // Failed delivery expectations lose customers: negative_impact above 0 beyond its interval in
+    // most months whose retention is known, and no row anywhere significantly the other way.
+    Dataset<Row> delivery = monthly.filter("segment = 'ALL' and phase = 'delivery' and price_tier = 'ALL' and negative_impact is not null");
+    assertTrue(delivery.count() >= 6, "months with known retention");
+    assertTrue(delivery.filter("negative_impact_ci_low > 0").count() * 2 > delivery.count(), "negative_impact in delivery");
+    assertEquals(0, impact.filter("negative_impact_ci_high < 0").count());
+    // Nothing was planted for exceeding expectations, nor in pre_sale: every interval holds 0.
+    assertEquals(0, monthly.filter("positive_impact_ci_low > 0 or positive_impact_ci_high < 0").count());
+    assertEquals(0, monthly.filter("phase = 'pre_sale' and (negative_impact_ci_low > 0 or negative_impact_ci_high < 0)").count());
+    // phase_impact is the pivot of gap_metrics' impact rows.
+    assertSameRows(
+        metrics.filter("gap = 'impact' and metric = 'retention_failed'").select("grain", "period_start", "segment", "phase", "price_tier", "value", "n", "ci_low", "ci_high"),
+        impact.filter("retention_failed is not null").selectExpr("grain", "period_start", "segment", "phase", "price_tier",
+            "retention_failed as value", "retention_failed_n as n", "retention_failed_ci_low as ci_low", "retention_failed_ci_high as ci_high"));
+
+    // The budget fee increase: churn rose among budget accounts beyond the interval, not elsewhere.
+    Row fee = spark.read().parquet(out.resolve("tables/fee_impact").toString()).first();
+    assertEquals("P001", fee.getAs("change_id"));
+    assertTrue(fee.<Boolean>getAs("evaluable"));
+    assertTrue(fee.<Double>getAs("churn_lift_ci_low") > 0, "churn_lift " + fee);
+    assertTrue(fee.<Double>getAs("control_churn_lift_ci_low") < 0 && fee.<Double>getAs("control_churn_lift_ci_high") > 0, "control " + fee);
+    assertTrue(fee.<java.math.BigDecimal>getAs("revenue_at_risk").signum() > 0);
+
+    // Recovered complaints keep their accounts: over the months, retention after a recovery
+    // exceeds retention without a complaint.
+    Row pooled = metrics.filter("grain = 'month' and segment = 'ALL' and phase = 'ALL' and price_tier = 'ALL' and gap = 'recovery'")
+        .groupBy().pivot("metric", List.<Object>of("retention_after_recovery", "retention_without_complaint"))
+        .agg(sum(round(col("value").multiply(col("n")))).divide(sum("n")))
+        .first();
+    assertTrue(pooled.getDouble(0) > pooled.getDouble(1), "recovery paradox " + pooled);
   }
 
   @Test
@@ -329,7 +366,7 @@ class SampleRunTest extends SparkTestBase {
   @Test
   void aBackfillOverTheWholeRangeEqualsAFullRun() throws IOException {
     Path backfilled = Files.createTempDirectory("servicegap-backfill");
-    JobRunner.Result r = run(backfilled, "--backfill", "2026-04-01", AS_OF);
+    JobRunner.Result r = run(backfilled, "--backfill", "2025-10-01", AS_OF);
     assertEquals(0, r.exitCode(), r.err());
     assertSameRows(metrics.drop("run_id"), spark.read().parquet(backfilled.resolve("tables/gap_metrics").toString()).drop("run_id"));
   }

@@ -46,10 +46,20 @@ abstract class MetricFixtures extends SparkTestBase {
   }
 
   static MeasuredEvents events(Settings settings, Dataset<Row> transactions, Dataset<Row> complaints, Dataset<Row> surveys, Dataset<Row> estimates) {
-    Dataset<Row> orders = EventKeys.orders(transactions, accounts(), MAY);
-    Dataset<Row> answers = EventKeys.answers(surveys, transactions, accounts(), MAY);
-    Dataset<Row> keyedComplaints = EventKeys.complaints(complaints, transactions, accounts(), MAY);
-    return new MeasuredEvents(orders, keyedComplaints, answers, java.util.Optional.ofNullable(estimates), settings, MAY, Estimate.z(settings.confidence()));
+    return events(settings, MAY, accounts(), transactions, complaints, surveys, estimates);
+  }
+
+  /** Events of a run's window, keyed as the job keys them; orderHistory holds every order. */
+  static MeasuredEvents events(
+      Settings settings, RunKeys run, Dataset<Row> accounts, Dataset<Row> transactions, Dataset<Row> complaints, Dataset<Row> surveys, Dataset<Row> estimates) {
+    Dataset<Row> history = EventKeys.orders(transactions, accounts, run);
+    java.util.function.Function<Dataset<Row>, Dataset<Row>> inWindow =
+        d -> d.filter(io.servicegap.keys.Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run));
+    return new MeasuredEvents(
+        inWindow.apply(history), history,
+        inWindow.apply(EventKeys.complaints(complaints, transactions, accounts, run)),
+        inWindow.apply(EventKeys.answers(surveys, transactions, accounts, run)),
+        java.util.Optional.ofNullable(estimates), settings, run, Estimate.z(settings.confidence()));
   }
 
   static Dataset<Row> noOrders() {

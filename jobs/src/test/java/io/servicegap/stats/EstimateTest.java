@@ -56,6 +56,19 @@ class EstimateTest extends SparkTestBase {
     assertNull(r.get(3));
   }
 
+  @Test
+  void differenceOfRatesHasNewcombesHybridScoreInterval() {
+    // Newcombe (1998), Statistics in Medicine 17:873, example (a): 56/70 − 48/80 = 0.8 − 0.6 = 0.2,
+    // method 10 (hybrid score) gives 0.0524 to 0.3339.
+    Row r = spark.sql("select 56L as a, 70L as n, 48L as b, 80L as m")
+        .select(Estimate.difference(Estimate.rate(col("a"), col("n"), Z95), Estimate.rate(col("b"), col("m"), Z95)).as("e"))
+        .select("e.*").first();
+    assertEquals(0.2, r.getDouble(0), 1e-12);
+    assertEquals(70L, r.getLong(1), "n is the smaller group");
+    assertEquals(0.0524, r.getDouble(2), 5e-5);
+    assertEquals(0.3339, r.getDouble(3), 5e-5);
+  }
+
   private static Row estimate(org.apache.spark.sql.Column e, long successes, long n) {
     return spark.sql("select " + successes + "L as s, " + n + "L as n").select(e.as("e")).select("e.*").first();
   }

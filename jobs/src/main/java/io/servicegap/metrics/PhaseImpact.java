@@ -1,0 +1,125 @@
+package io.servicegap.metrics;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.servicegap.config.Settings;
+import io.servicegap.keys.EventKeys;
+import io.servicegap.keys.GroupingSets;
+import io.servicegap.metrics.MetricTable.Metric;
+import io.servicegap.stats.Estimate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Which phase's experiences keep or lose customers: survey responses classed exceeded / met /
+ * failed by their mean gap, and the retention of each class after the response.
+ */
+public final class PhaseImpact implements MetricFamily {
+  public static final String GAP = "impact";
+  public static final List<String> CLASSES = List.of("exceeded", "met", "failed");
+
+  @Override
+  public String name() {
+    return GAP;
+  }
+
+  @Override
+  public Dataset<Row> measure(MeasuredEvents in) {
+    Settings.Retention r = in.settings().retention();
+    Dataset<Row> churn = Retention.churnAfter(responses(in.answers(), r), "submitted_ts", in.orderHistory(), r.churnAfterDays(), in.run().cutoff());
+    List<Column> states = new ArrayList<>();
+    states.add(count(lit(1)).as("responses"));
+    for (String c : CLASSES) {
+      Column inClass = col("class").equalTo(c);
+      Column evaluable = inClass.and(col(Retention.EVALUABLE));
+      states.add(sum(StateRollup.count(inClass)).as(c + "_responses"));
+      states.add(sum(StateRollup.count(evaluable)).as(c + "_evaluable"));
+      states.add(sum(StateRollup.count(evaluable.and(col(Retention.CHURNED).equalTo(false)))).as(c + "_retained"));
+    }
+    Dataset<Row> rolled = StateRollup.rollUp(churn, states, List.of(), in.settings().grains(), in.run());
+    double z = in.z();
+    List<Metric> metrics = new ArrayList<>();
+    for (String c : CLASSES) {
+      metrics.add(new Metric(c + "_response_share", Estimate.rate(col(c + "_responses"), col("responses"), z)));
+    }
+    for (String c : CLASSES) {
+      metrics.add(new Metric("retention_" + c, retention(c, z)));
+    }
+    metrics.add(new Metric("positive_impact", Estimate.difference(retention("exceeded", z), retention("met", z))));
+    metrics.add(new Metric("negative_impact", Estimate.difference(retention("met", z), retention("failed", z))));
+    return MetricTable.tidy(rolled, GAP, "all", lit(GroupingSets.ALL), metrics);
+  }
+
+  /** Metrics of phase_impact carrying n and an interval, with what each tells. */
+  public static final java.util.Map<String, String> WITH_INTERVALS = intervalMetrics();
+
+  private static java.util.Map<String, String> intervalMetrics() {
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    for (String c : CLASSES) {
+      m.put("retention_" + c, "Share of evaluable responses that " + c + " expectations whose account ordered again within servicegap.retention.churn-after-days.");
+    }
+    m.put("positive_impact", "retention_exceeded − retention_met: what exceeding expectations adds to retention (Newcombe interval).");
+    m.put("negative_impact", "retention_met − retention_failed: what failing expectations costs in retention (Newcombe interval).");
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * phase_impact: one wide row per report key, pivoted from the staged gap_metrics rows of gap
+   * impact so the two can never disagree.
+   */
+  public static Dataset<Row> wide(Dataset<Row> gapMetrics, long minSample) {
+    List<Column> aggs = new ArrayList<>();
+    Column isShare = col("metric").equalTo("exceeded_response_share");
+    aggs.add(max(when(isShare, col("n"))).as("responses"));
+    for (String c : CLASSES) {
+      aggs.add(max(when(col("metric").equalTo(c + "_response_share"), col("value"))).as(c + "_response_share"));
+    }
+    for (String m : WITH_INTERVALS.keySet()) {
+      Column is = col("metric").equalTo(m);
+      aggs.add(max(when(is, col("value"))).as(m));
+      aggs.add(max(when(is, col("n"))).as(m + "_n"));
+      aggs.add(max(when(is, col("ci_low"))).as(m + "_ci_low"));
+      aggs.add(max(when(is, col("ci_high"))).as(m + "_ci_high"));
+    }
+    aggs.add(org.apache.spark.sql.functions.first(col("as_of")).as("as_of"));
+    aggs.add(org.apache.spark.sql.functions.first(col("run_id")).as("run_id"));
+    Column thin = org.apache.spark.sql.functions.coalesce(
+        org.apache.spark.sql.functions.least(col("positive_impact_n"), col("negative_impact_n")), org.apache.spark.sql.functions.lit(0L));
+    return gapMetrics
+        .filter(col("gap").equalTo(GAP))
+        .groupBy(GroupingSets.reportKeys().stream().map(k -> col(k)).toArray(Column[]::new))
+        .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
+        .withColumn("low_sample", thin.lt(minSample));
+  }
+
+  private static Column retention(String responseClass, double z) {
+    return Estimate.rate(col(responseClass + "_retained"), col(responseClass + "_evaluable"), z);
+  }
+
+  /**
+   * One row per survey response with its keys, submission time, mean gap over the dimensions it
+   * answered with both scores, and its class.
+   */
+  static Dataset<Row> responses(Dataset<Row> answers, Settings.Retention r) {
+    List<Column> keys = new ArrayList<>(List.of(col("response_id"), col("account_id")));
+    EventKeys.keys().forEach(k -> keys.add(col(k)));
+    Column gap = avg(col("perception").minus(col("expectation")));
+    return answers
+        .filter(col("expectation").isNotNull().and(col("perception").isNotNull()))
+        .groupBy(keys.toArray(Column[]::new))
+        .agg(gap.as("mean_gap"), max(col("submitted_ts")).as("submitted_ts"))
+        .withColumn("class",
+            when(col("mean_gap").gt(r.exceededAbove()), lit("exceeded"))
+                .when(col("mean_gap").lt(r.failedBelow()), lit("failed"))
+                .otherwise(lit("met")));
+  }
+}

@@ -1,0 +1,73 @@
+package io.servicegap.metrics;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.when;
+
+import java.sql.Timestamp;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+/**
+ * The one definition of churn (SPEC §4): an account churned after instant t if it placed no order
+ * in (t, t + window]; only instants with t + window ≤ the cut-off are evaluable. Windows are
+ * calendar days in the session time zone.
+ */
+public final class Retention {
+  /** Added columns: the account's latest order at or before the instant, and its first after it. */
+  public static final String LAST_ORDER = "last_order_ts";
+
+  public static final String NEXT_ORDER = "next_order_ts";
+  /** The instant's window has closed by the cut-off. */
+  public static final String EVALUABLE = "evaluable";
+  /** No order in the window; null when not evaluable. */
+  public static final String CHURNED = "churned";
+
+  private static final String TIME = "_t";
+  private static final String KIND = "_kind"; // 0 an order, 1 an instant
+
+  private Retention() {}
+
+  /**
+   * The instants (rows with {@code account_id} and the timestamp column {@code instant}) with
+   * {@link #LAST_ORDER}, {@link #NEXT_ORDER}, {@link #EVALUABLE} and {@link #CHURNED} added.
+   *
+   * @param orders orders placed by the cut-off, any status; only account_id and order_ts are read
+   */
+  public static Dataset<Row> churnAfter(Dataset<Row> instants, String instant, Dataset<Row> orders, int windowDays, Timestamp cutoff) {
+    Dataset<Row> events =
+        instants.withColumn(TIME, col(instant)).withColumn(KIND, lit(1))
+            .unionByName(orders.select(col("account_id"), col("order_ts").as(TIME), lit(0).as(KIND)), true);
+    // Orders sort before instants at the same time: an order at t is "at or before t", never after.
+    // Each frame grows from its partition's start, so both passes are linear in an account's events.
+    WindowSpec forward = Window.partitionBy("account_id").orderBy(col(TIME), col(KIND)).rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    WindowSpec backward = Window.partitionBy("account_id").orderBy(col(TIME).desc(), col(KIND).desc()).rowsBetween(Window.unboundedPreceding(), -1);
+    Column orderTime = when(col(KIND).equalTo(0), col(TIME));
+    Column evaluable = windowEnd(col(instant), windowDays).leq(lit(cutoff));
+    Column next = col(NEXT_ORDER);
+    return events
+        .withColumn(LAST_ORDER, max(orderTime).over(forward))
+        .withColumn(NEXT_ORDER, min(orderTime).over(backward))
+        .filter(col(KIND).equalTo(1))
+        .withColumn(EVALUABLE, evaluable)
+        .withColumn(CHURNED, when(evaluable, next.isNull().or(next.gt(windowEnd(col(instant), windowDays)))))
+        .drop(TIME, KIND);
+  }
+
+  /** t + days, in calendar days of the session time zone. */
+  public static Column windowEnd(Column t, int days) {
+    return t.plus(expr("make_interval(0, 0, 0, " + days + ", 0, 0, 0)"));
+  }
+
+  /** Whether the account had an order in (t − days, t]: active at t. */
+  public static Column activeAt(Column t, int days) {
+    return coalesce(col(LAST_ORDER).gt(windowEnd(t, -days)), lit(false));
+  }
+}
