@@ -77,4 +77,20 @@ public abstract class SparkTestBase {
     FRAMES.assertDataFrameNoOrderEquals(expected, actual);
   }
 
+  /**
+   * The same rows, doubles equal within {@code tolerance}: for runs whose partitioning differs, as
+   * sums of doubles depend on the order partial sums are merged in. Both sides are sorted by their
+   * exact columns first, then compared row by row.
+   */
+  protected static void assertSameRowsWithin(Dataset<Row> expected, Dataset<Row> actual, double tolerance) {
+    List<org.apache.spark.sql.Column> order = new ArrayList<>();
+    for (var f : expected.schema().fields()) {
+      if (!(f.dataType() instanceof org.apache.spark.sql.types.FractionalType)) {
+        order.add(org.apache.spark.sql.functions.col(f.name()));
+      }
+    }
+    org.apache.spark.sql.Column[] by = order.toArray(org.apache.spark.sql.Column[]::new);
+    FRAMES.assertDataFrameApproximateEquals(expected.orderBy(by), actual.select(expected.columns()[0], java.util.Arrays.copyOfRange(expected.columns(), 1, expected.columns().length)).orderBy(by), tolerance);
+  }
+
 }

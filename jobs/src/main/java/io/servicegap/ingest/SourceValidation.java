@@ -1,5 +1,6 @@
 package io.servicegap.ingest;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
@@ -10,6 +11,7 @@ import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
 import io.servicegap.config.Settings;
+import io.servicegap.keys.JoinKeys;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -30,6 +32,8 @@ public final class SourceValidation {
   public static final String COLUMN = "_column";
   public static final String RECORD = "_record";
   private static final String PROBLEM = "_problem";
+  private static final String RAW = "_raw_";
+  private static final String CONTESTED = "_contested";
 
   private SourceValidation() {}
 
@@ -43,8 +47,12 @@ public final class SourceValidation {
     Map<String, DataType> inputTypes = new HashMap<>();
     Arrays.stream(raw.rows().schema().fields()).forEach(f -> inputTypes.put(f.name(), f.dataType()));
 
-    // Typed values next to the raw ones (raw kept as _raw_<name> to detect unreadable values).
+    // Typed values; a raw value is carried along only where its text could differ from the typed
+    // one, so the record of a rejected row can be rebuilt at the end without carrying JSON
+    // through the shuffles of every accepted row.
     List<Column> typed = new ArrayList<>();
+    List<Column> rawKept = new ArrayList<>();
+    Map<String, Column> recordFields = new java.util.LinkedHashMap<>();
     List<Problem> parseProblems = new ArrayList<>();
     for (ColumnSpec c : spec.columns()) {
       if (raw.columns().contains(c.name())) {
@@ -53,6 +61,12 @@ public final class SourceValidation {
         parseProblems.add(new Problem(TypedValue.unreadable(col(c.name()), t, parsed), Reason.PARSE_ERROR, c.name()));
         Column withDefault = c.defaultValue() == null ? parsed : coalesce(parsed, expr(c.defaultValue()).cast(c.type().sparkType()));
         typed.add(withDefault.as(c.name()));
+        if (t.equals(c.type().sparkType()) && c.defaultValue() == null) {
+          recordFields.put(c.name(), col(c.name()));
+        } else {
+          rawKept.add(col(c.name()).as(RAW + c.name()));
+          recordFields.put(c.name(), col(RAW + c.name()));
+        }
       } else {
         Column absent = c.defaultValue() == null ? lit(null) : expr(c.defaultValue());
         typed.add(absent.cast(c.type().sparkType()).as(c.name()));
@@ -62,16 +76,16 @@ public final class SourceValidation {
     rowProblems.add(new Problem(col(RawSource.CORRUPT).isNotNull(), Reason.PARSE_ERROR, "_record").asColumn());
     parseProblems.forEach(p -> rowProblems.add(p.asColumn()));
     Column record =
-        coalesce(col(RawSource.CORRUPT), to_json(struct(raw.columns().stream().map(n -> col(n)).toArray(Column[]::new))));
+        coalesce(col(RawSource.CORRUPT), to_json(struct(recordFields.entrySet().stream().map(e -> e.getValue().as(e.getKey())).toArray(Column[]::new))));
 
     Dataset<Row> parsedRows =
         raw.rows()
             .select(
                 concat(
-                        typed,
+                        concat(typed, rawKept),
                         List.of(
                             firstOf(rowProblems).as(PROBLEM),
-                            record.as(RECORD),
+                            col(RawSource.CORRUPT),
                             col(RawSource.SOURCE_FILE),
                             col(RawSource.READ_SEQ)))
                     .toArray(Column[]::new));
@@ -93,7 +107,7 @@ public final class SourceValidation {
     spec.columns().forEach(c -> out.add(col(c.name())));
     out.add(col(PROBLEM).getField("reason").as(REASON));
     out.add(col(PROBLEM).getField("column").as(COLUMN));
-    out.add(when(col(PROBLEM).isNotNull(), col(RECORD)).as(RECORD));
+    out.add(when(col(PROBLEM).isNotNull(), record).as(RECORD));
     out.add(col(RawSource.SOURCE_FILE));
     return checked.select(out.toArray(Column[]::new));
   }
@@ -182,20 +196,35 @@ public final class SourceValidation {
     return rows.withColumn(PROBLEM, firstOf(p)).drop(added.toArray(String[]::new));
   }
 
-  /** Among rows valid so far, the latest updated_ts per key wins; ties go to the first read. */
+  /**
+   * Among rows valid so far, the latest updated_ts per key wins; ties go to the first read. Only
+   * the rows of keys held more than once are ranked: counting keys is a narrow hash aggregate,
+   * where ranking every row would shuffle and sort whole rows.
+   */
   private static Dataset<Row> duplicates(Dataset<Row> rows, SourceSpec spec) {
+    String[] keys = spec.key().toArray(String[]::new);
+    Dataset<Row> contested =
+        rows.filter(col(PROBLEM).isNull())
+            .groupBy(spec.key().stream().map(k -> col(k)).toArray(Column[]::new))
+            .count()
+            .filter(col("count").gt(1))
+            .select(spec.key().stream().map(k -> col(k)).toArray(Column[]::new))
+            .withColumn(CONTESTED, lit(true));
+    // Broadcast: repeated keys are few (a source with more than max-reject-ratio of them fails the
+    // gate), and a broadcast leaves the source's rows where they are instead of shuffling them.
+    Dataset<Row> marked = rows.join(broadcast(contested), JoinKeys.of(keys), "left");
     List<Column> order = new ArrayList<>();
-    order.add(col(PROBLEM).isNotNull().asc());
     if (spec.versioned()) {
       order.add(col(SourceSpec.VERSION_COLUMN).desc_nulls_last());
     }
     order.add(col(RawSource.READ_SEQ).asc());
-    var window =
-        Window.partitionBy(spec.key().stream().map(k -> col(k)).toArray(Column[]::new))
-            .orderBy(order.toArray(Column[]::new));
-    Column loser = col(PROBLEM).isNull().and(row_number().over(window).gt(1));
-    return rows.withColumn(
-        PROBLEM, when(loser, new Problem(lit(true), Reason.DUPLICATE_KEY, String.join(",", spec.key())).asColumn()).otherwise(col(PROBLEM)));
+    var window = Window.partitionBy(spec.key().stream().map(k -> col(k)).toArray(Column[]::new)).orderBy(order.toArray(Column[]::new));
+    Dataset<Row> ranked =
+        marked.filter(col(CONTESTED).isNotNull().and(col(PROBLEM).isNull()))
+            .withColumn(PROBLEM, when(row_number().over(window).gt(1), new Problem(lit(true), Reason.DUPLICATE_KEY, String.join(",", spec.key())).asColumn()));
+    return marked.filter(col(CONTESTED).isNull().or(col(PROBLEM).isNotNull()))
+        .unionByName(ranked)
+        .drop(CONTESTED);
   }
 
   private static List<Column> reserved(SourceSpec spec) {

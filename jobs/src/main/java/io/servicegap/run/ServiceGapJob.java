@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -105,8 +106,9 @@ public final class ServiceGapJob {
       manifest.window(run);
       LOG.info("run {}: as_of {}, recomputing periods from {}", run.runId(), asOf, from);
 
+      KeyedEvents keyed = clock.time("key events", () -> keyedEvents(ingested, run, publisher));
       List<OutputTables.Table> staged = new ArrayList<>(List.of(OutputTables.GAP_METRICS, OutputTables.QUARANTINE));
-      clock.time("measure and stage gap_metrics", () -> publisher.stage(gapMetrics(ingested, run), OutputTables.GAP_METRICS));
+      clock.time("measure and stage gap_metrics", () -> publisher.stage(gapMetrics(ingested, keyed, run), OutputTables.GAP_METRICS));
       if (publisher.hasStagedRows(OutputTables.GAP_METRICS)) {
         staged.add(OutputTables.GAP_SCORECARD);
         Dataset<Row> stagedMetrics = spark.read().parquet(publisher.stagedPath(OutputTables.GAP_METRICS).toString());
@@ -118,11 +120,11 @@ public final class ServiceGapJob {
       }
       if (settings.runs(PhaseImpact.GAP) && ingested.has("price_changes")) {
         staged.add(OutputTables.FEE_IMPACT);
-        clock.time("stage fee_impact", () -> publisher.stage(feeImpact(ingested, run), OutputTables.FEE_IMPACT));
+        clock.time("stage fee_impact", () -> publisher.stage(feeImpact(ingested, keyed, run), OutputTables.FEE_IMPACT));
       }
       if (settings.runs("accounts")) {
         staged.add(OutputTables.ACCOUNT_SCORECARD);
-        clock.time("stage account_scorecard", () -> publisher.stage(accountScorecard(ingested, run), OutputTables.ACCOUNT_SCORECARD));
+        clock.time("stage account_scorecard", () -> publisher.stage(accountScorecard(ingested, keyed, run), OutputTables.ACCOUNT_SCORECARD));
       }
       clock.time("stage quarantine", () -> publisher.stage(quarantine(ingested, run), OutputTables.QUARANTINE));
       Map<OutputTables.Table, Map<String, Long>> counted = new LinkedHashMap<>();
@@ -143,6 +145,30 @@ public final class ServiceGapJob {
     } finally {
       publisher.discardStaging();
     }
+  }
+
+  /** Every event keyed once (SPEC §3), as the run sees it at its cut-off, any age. */
+  record KeyedEvents(Dataset<Row> orders, Dataset<Row> complaints, Dataset<Row> answers) {}
+
+  /**
+   * Keys every event once and writes the result to the run's scratch folder: every family,
+   * scorecard and impact table then scans narrow Parquet instead of repeating the joins.
+   */
+  private KeyedEvents keyedEvents(Ingestion.Result in, RunKeys run, TablePublisher publisher) {
+    Dataset<Row> accounts = in.rows("accounts");
+    Dataset<Row> transactions = in.rows("transactions");
+    String dir = publisher.scratch("events");
+    Map<String, Dataset<Row>> keyed = new LinkedHashMap<>();
+    keyed.put("orders", EventKeys.orders(transactions, accounts, run));
+    keyed.put("complaints", EventKeys.complaints(in.rows("complaints"), transactions, accounts, run));
+    keyed.put("answers", EventKeys.answers(in.rows("surveys"), transactions, accounts, run));
+    Map<String, Dataset<Row>> written = new LinkedHashMap<>();
+    keyed.forEach((name, rows) -> {
+      spark.sparkContext().setJobDescription("key " + name);
+      rows.write().mode(org.apache.spark.sql.SaveMode.Overwrite).parquet(dir + "/" + name);
+      written.put(name, spark.read().parquet(dir + "/" + name));
+    });
+    return new KeyedEvents(written.get("orders"), written.get("complaints"), written.get("answers"));
   }
 
   private org.apache.hadoop.conf.Configuration hadoop() {
@@ -180,16 +206,12 @@ public final class ServiceGapJob {
   }
 
   /** Every family's tidy rows, with the run's columns; one plan, so shared scans are reused. */
-  Dataset<Row> gapMetrics(Ingestion.Result in, RunKeys run) {
-    Dataset<Row> accounts = in.rows("accounts");
-    Dataset<Row> history = EventKeys.orders(in.rows("transactions"), accounts, run);
-    Dataset<Row> orders = history.filter(Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run));
-    Dataset<Row> answers =
-        EventKeys.answers(in.rows("surveys"), in.rows("transactions"), accounts, run)
-            .filter(Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run));
-    Dataset<Row> complaints =
-        EventKeys.complaints(in.rows("complaints"), in.rows("transactions"), accounts, run)
-            .filter(Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run));
+  Dataset<Row> gapMetrics(Ingestion.Result in, KeyedEvents keyed, RunKeys run) {
+    Column needed = Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run);
+    Dataset<Row> history = keyed.orders();
+    Dataset<Row> orders = history.filter(needed);
+    Dataset<Row> answers = keyed.answers().filter(needed);
+    Dataset<Row> complaints = keyed.complaints().filter(needed);
     Optional<Dataset<Row>> estimates = in.has("management_estimates") ? Optional.of(in.rows("management_estimates")) : Optional.empty();
     MeasuredEvents events = new MeasuredEvents(orders, history, complaints, answers, estimates, settings, run, Estimate.z(settings.confidence()));
     Dataset<Row> all = null;
@@ -212,21 +234,12 @@ public final class ServiceGapJob {
         .withColumn("run_id", lit(run.runId()));
   }
 
-  private Dataset<Row> accountScorecard(Ingestion.Result in, RunKeys run) {
-    Dataset<Row> accounts = in.rows("accounts");
-    return AccountScorecard.build(
-        accounts,
-        EventKeys.orders(in.rows("transactions"), accounts, run),
-        EventKeys.complaints(in.rows("complaints"), in.rows("transactions"), accounts, run),
-        EventKeys.answers(in.rows("surveys"), in.rows("transactions"), accounts, run),
-        settings,
-        run);
+  private Dataset<Row> accountScorecard(Ingestion.Result in, KeyedEvents keyed, RunKeys run) {
+    return AccountScorecard.build(in.rows("accounts"), keyed.orders(), keyed.complaints(), keyed.answers(), settings, run);
   }
 
-  private Dataset<Row> feeImpact(Ingestion.Result in, RunKeys run) {
-    Dataset<Row> accounts = in.rows("accounts");
-    return FeeImpact.build(
-        in.rows("price_changes"), accounts, EventKeys.orders(in.rows("transactions"), accounts, run), settings, run, Estimate.z(settings.confidence()));
+  private Dataset<Row> feeImpact(Ingestion.Result in, KeyedEvents keyed, RunKeys run) {
+    return FeeImpact.build(in.rows("price_changes"), in.rows("accounts"), keyed.orders(), settings, run, Estimate.z(settings.confidence()));
   }
 
   private static Dataset<Row> quarantine(Ingestion.Result in, RunKeys run) {

@@ -47,9 +47,10 @@ class ErrorPathTest extends SparkTestBase {
 
   @Test
   void theQualityGateFailsWithThreeAndPublishesNothing() throws IOException {
-    JobRunner.Result r = run(samples(), "--set", "servicegap.quality.max-reject-ratio=0.01");
+    JobRunner.Result r = run(samples(), "--set", "servicegap.quality.max-reject-ratio=0.002");
     assertEquals(3, r.exitCode(), r.err());
-    assertTrue(r.err().contains("transactions: 8 of 428 rows quarantined"), r.err());
+    assertTrue(r.err().contains("transactions: 8 of 2447 rows quarantined"), r.err());
+    assertFalse(r.err().contains("surveys:"), "5 of 5803 is within the ratio: " + r.err());
     assertFalse(Files.exists(dir.resolve("out/gap_metrics")), "nothing published");
     assertFalse(Files.exists(dir.resolve("out/quarantine")), "nothing published");
     JsonNode manifest = SampleRunTest.manifest(dir.resolve("out"));

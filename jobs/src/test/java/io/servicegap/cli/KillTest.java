@@ -26,7 +26,8 @@ class KillTest extends SparkTestBase {
   @TempDir Path dir;
 
   private List<String> args(Path out) {
-    List<String> a = new ArrayList<>(List.of("run", "--conf", repo().resolve("conf/local.conf").toString(), "--as-of", "2026-09-30", "--set", "servicegap.output.path=" + out));
+    List<String> a = new ArrayList<>(List.of("run", "--conf", repo().resolve("conf/local.conf").toString(), "--as-of", "2026-09-30", "--set", "servicegap.output.path=" + out,
+        "--set", "servicegap.grains=[week, month]")); // the kill needs a write in progress, not every grain
     for (String s : List.of("accounts", "transactions", "complaints", "surveys", "management_estimates", "price_changes")) {
       a.addAll(List.of("--set", "servicegap.inputs." + s + ".path=" + repo().resolve("data-samples/" + s + ".csv")));
     }
