@@ -47,8 +47,8 @@ public final class CommunicationGap implements MetricFamily {
                 sum(when(col("priced"), col("quoted_amount"))).as("quoted_priced"),
                 sum(StateRollup.count(col("promise_kept"))).as("promise_kept"),
                 sum(StateRollup.count(col("late"))).as("late"),
-                StateRollup.exactSum(col("lateness_hours")).as("lateness_sum"),
-                StateRollup.exactSum(col("lateness_hours").multiply(col("lateness_hours"))).as("lateness_sumsq")),
+                sum(col("lateness_hours")).as("lateness_sum"),
+                sum(col("lateness_hours").multiply(col("lateness_hours"))).as("lateness_sumsq")),
             List.of(),
             in.settings().grains(),
             in.run());

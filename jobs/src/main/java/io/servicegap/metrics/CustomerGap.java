@@ -57,12 +57,12 @@ public final class CustomerGap implements MetricFamily {
             answers,
             List.of(
                 count(lit(1)).as("answers"),
-                StateRollup.exactSum(col("expectation")).as("expectation_sum"),
-                StateRollup.exactSum(col("expectation").multiply(col("expectation"))).as("expectation_sumsq"),
-                StateRollup.exactSum(col("perception")).as("perception_sum"),
-                StateRollup.exactSum(col("perception").multiply(col("perception"))).as("perception_sumsq"),
-                StateRollup.exactSum(col("gap")).as("gap_sum"),
-                StateRollup.exactSum(col("gap").multiply(col("gap"))).as("gap_sumsq"),
+                sum(col("expectation")).as("expectation_sum"),
+                sum(col("expectation").multiply(col("expectation"))).as("expectation_sumsq"),
+                sum(col("perception")).as("perception_sum"),
+                sum(col("perception").multiply(col("perception"))).as("perception_sumsq"),
+                sum(col("gap")).as("gap_sum"),
+                sum(col("gap").multiply(col("gap"))).as("gap_sumsq"),
                 sum(StateRollup.count(col("gap").gt(0))).as("exceeded"),
                 sum(StateRollup.count(col("gap").equalTo(0))).as("met"),
                 sum(StateRollup.count(col("gap").lt(0))).as("failed")),
@@ -90,22 +90,21 @@ public final class CustomerGap implements MetricFamily {
   private static Dataset<Row> servqual(Dataset<Row> byDimension, Settings settings, double z) {
     Column w = weight(settings);
     Column n = col("answers").cast("double");
-    Column sum = col("gap_sum").cast("double");
-    Column mean = sum.divide(n);
-    Column variance = when(col("answers").geq(2), col("gap_sumsq").cast("double").minus(sum.multiply(sum).divide(n)).divide(n.minus(1)));
+    Column mean = col("gap_sum").divide(n);
+    Column variance = when(col("answers").geq(2), col("gap_sumsq").minus(col("gap_sum").multiply(col("gap_sum")).divide(n)).divide(n.minus(1)));
     Dataset<Row> combined =
         byDimension
             .withColumn("w", w)
             .filter(col("w").gt(0))
             .groupBy(GroupingSets.reportKeys().stream().map(k -> col(k)).toArray(Column[]::new))
             .agg(
-                StateRollup.exactSum(col("w").multiply(mean)).as("weighted_gap"),
-                StateRollup.exactSum(col("w")).as("total_weight"),
-                StateRollup.exactSum(col("w").multiply(col("w")).multiply(variance).divide(n)).as("weighted_var"),
+                sum(col("w").multiply(mean)).as("weighted_gap"),
+                sum(col("w")).as("total_weight"),
+                sum(col("w").multiply(col("w")).multiply(variance).divide(n)).as("weighted_var"),
                 count(when(variance.isNull(), 1)).as("no_variance"),
                 sum(col("answers")).as("answers"));
-    Column value = col("weighted_gap").cast("double").divide(col("total_weight").cast("double"));
-    Column half = when(col("no_variance").equalTo(0), lit(z).multiply(sqrt(col("weighted_var").cast("double"))).divide(col("total_weight").cast("double")));
+    Column value = col("weighted_gap").divide(col("total_weight"));
+    Column half = when(col("no_variance").equalTo(0), lit(z).multiply(sqrt(col("weighted_var"))).divide(col("total_weight")));
     return MetricTable.tidy(
         combined, GAP, "all", lit(GroupingSets.ALL), List.of(new Metric("servqual_gap", Estimate.of(value, col("answers"), value.minus(half), value.plus(half)))));
   }

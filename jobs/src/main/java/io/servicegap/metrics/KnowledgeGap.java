@@ -52,8 +52,8 @@ public final class KnowledgeGap implements MetricFamily {
             .withColumn("w", w)
             .groupBy(GroupingSets.reportKeys().stream().map(k -> col(k)).toArray(Column[]::new))
             .agg(
-                weightedMean(col("expected_score").minus(col("expectation_sum").cast("double").divide(n))).as("knowledge"),
-                weightedMean(col("self_score").minus(col("perception_sum").cast("double").divide(n))).as("self_assessment"),
+                weightedMean(col("expected_score").minus(col("expectation_sum").divide(n))).as("knowledge"),
+                weightedMean(col("self_score").minus(col("perception_sum").divide(n))).as("self_assessment"),
                 sum(when(col("expected_score").isNotNull(), n)).as("knowledge_n"),
                 sum(when(col("self_score").isNotNull(), n)).as("self_n"));
     return perDimension.unionByName(
@@ -97,6 +97,6 @@ public final class KnowledgeGap implements MetricFamily {
   }
 
   private static Column weightedMean(Column value) {
-    return StateRollup.exactSum(when(value.isNotNull(), col("w").multiply(value))).cast("double").divide(StateRollup.exactSum(when(value.isNotNull(), col("w"))).cast("double"));
+    return sum(when(value.isNotNull(), col("w").multiply(value))).divide(sum(when(value.isNotNull(), col("w"))));
   }
 }

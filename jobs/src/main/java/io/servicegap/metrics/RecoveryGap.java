@@ -66,7 +66,7 @@ public final class RecoveryGap implements MetricFamily {
     Dataset<Row> satisfaction =
         StateRollup.rollUp(
             recoveryAnswers,
-            List.of(count(lit(1)).as("answers"), StateRollup.exactSum(col("perception")).as("perception_sum"), StateRollup.exactSum(col("perception").multiply(col("perception"))).as("perception_sumsq")),
+            List.of(count(lit(1)).as("answers"), sum(col("perception")).as("perception_sum"), sum(col("perception").multiply(col("perception"))).as("perception_sumsq")),
             List.of(),
             in.settings().grains(),
             in.run());

@@ -59,8 +59,8 @@ public final class StandardsGap implements MetricFamily {
             List.of(
                 sum(StateRollup.count(col("counted"))).as("counted"),
                 sum(StateRollup.count(col("breach"))).as("breaches"),
-                StateRollup.exactSum(col("excess")).as("excess_sum"),
-                StateRollup.exactSum(col("excess").multiply(col("excess"))).as("excess_sumsq"),
+                sum(col("excess")).as("excess_sum"),
+                sum(col("excess").multiply(col("excess"))).as("excess_sumsq"),
                 sum(StateRollup.count(col("excess").isNotNull())).as("excess_n")),
             List.of("standard"),
             in.settings().grains(),

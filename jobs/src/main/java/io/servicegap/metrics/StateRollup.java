@@ -43,17 +43,6 @@ public final class StateRollup {
         .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
   }
 
-  /**
-   * A sum of doubles that does not depend on the order rows are added in: each value is fixed to
-   * 12 decimals, then summed exactly. Re-runs and cluster runs, whose partitions merge in other
-   * orders, then give the same figures to the last digit.
-   */
-  public static Column exactSum(Column value) {
-    return sum(value.cast(EXACT));
-  }
-
-  private static final org.apache.spark.sql.types.DataType EXACT = org.apache.spark.sql.types.DataTypes.createDecimalType(38, 12);
-
   /** 1 where the condition holds, else 0: summed, a count of events meeting it. */
   public static Column count(Column condition) {
     return org.apache.spark.sql.functions.when(condition, 1L).otherwise(0L);

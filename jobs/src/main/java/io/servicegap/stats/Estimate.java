@@ -37,9 +37,7 @@ public final class Estimate {
   }
 
   /** sum / n with a normal-approximation interval from the sum of squares (none for n < 2). */
-  public static Column mean(Column exactSum, Column exactSumOfSquares, Column n, double z) {
-    Column sum = exactSum.cast(DataTypes.DoubleType);
-    Column sumOfSquares = exactSumOfSquares.cast(DataTypes.DoubleType);
+  public static Column mean(Column sum, Column sumOfSquares, Column n, double z) {
     Column nd = n.cast(DataTypes.DoubleType);
     Column m = sum.cast(DataTypes.DoubleType).divide(nd);
     Column variance = greatest(lit(0.0), sumOfSquares.minus(sum.multiply(sum).divide(nd)).divide(nd.minus(1)));
