@@ -37,8 +37,8 @@ public final class FeeImpact {
     Date asOf = Date.valueOf(run.asOf());
     Dataset<Row> effective = changes.filter(col("effective_date").leq(lit(asOf)));
     Column touched =
-        col("c.price_tier").isin(ANY).or(col("c.price_tier").equalTo(col("a.price_tier")))
-            .and(col("c.segment").isin(ANY).or(col("c.segment").equalTo(col("a.segment"))));
+        col("c.price_tier").equalTo(ANY).or(col("c.price_tier").equalTo(col("a.price_tier")))
+            .and(col("c.segment").equalTo(ANY).or(col("c.segment").equalTo(col("a.segment"))));
     Column after = col("effective_date").cast(DataTypes.TimestampType);
     // Every account against every change (changes are few): touched or in the control group.
     Dataset<Row> pairs =

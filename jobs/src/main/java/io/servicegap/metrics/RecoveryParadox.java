@@ -89,10 +89,11 @@ public final class RecoveryParadox implements MetricFamily {
     Dataset<Row> instants =
         ordered.join(complained, JoinKeys.of("account_id", Periods.GRAIN, Periods.PERIOD_START), "left_anti")
             .withColumn("period_end", least(periodEnd.cast(DataTypes.TimestampType), lit(in.run().cutoff())));
+    List<Column> states = retentionStates("uncomplained");
     Dataset<Row> perKeys =
         Retention.churnAfter(instants, "period_end", in.orderHistory(), days, in.run().cutoff())
             .groupBy(Periods.GRAIN, Periods.PERIOD_START, "segment", "price_tier")
-            .agg(retentionStates("uncomplained").get(0), retentionStates("uncomplained").get(1));
+            .agg(states.get(0), states.get(1));
     List<String> keys = List.of(Periods.GRAIN, Periods.PERIOD_START, "segment", "price_tier");
     return StateRollup.sumUp(GroupingSets.expand(perKeys, List.of("segment", "price_tier")), List.of("uncomplained_evaluable", "uncomplained_retained"), keys);
   }
