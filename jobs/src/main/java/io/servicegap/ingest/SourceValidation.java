@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.servicegap.config.Settings;
 import io.servicegap.keys.JoinKeys;
@@ -34,6 +35,7 @@ public final class SourceValidation {
   private static final String PROBLEM = "_problem";
   private static final String RAW = "_raw_";
   private static final String CONTESTED = "_contested";
+  private static final String KEY_HASH = "_key_hash";
 
   private SourceValidation() {}
 
@@ -174,7 +176,13 @@ public final class SourceValidation {
     return p;
   }
 
-  /** An id must be among the accepted rows of the source it names (accepted keys are unique). */
+  /**
+   * An id must be among the accepted rows of the source it names. The ids a source refers to are
+   * deduplicated and checked against the parent first, a join of two narrow key sets; only the
+   * unknown ones, few (a source with more than max-reject-ratio of them fails the gate), are then
+   * broadcast to flag rows. Joining every row with every parent id instead would shuffle and sort
+   * whole rows of the largest source.
+   */
   private static Dataset<Row> references(Dataset<Row> rows, SourceSpec spec, Map<String, Dataset<Row>> parents) {
     List<Column> p = new ArrayList<>();
     p.add(col(PROBLEM));
@@ -188,10 +196,14 @@ public final class SourceValidation {
       if (parent == null) {
         throw new IllegalStateException(spec.name() + "." + c.name() + " references unvalidated " + target[0]);
       }
-      String found = "_ref_" + c.name();
-      rows = rows.join(parent.select(col(target[1]).as(found)), col(c.name()).equalTo(col(found)), "left");
-      p.add(new Problem(col(c.name()).isNotNull().and(col(found).isNull()), Reason.UNKNOWN_REFERENCE, c.name()).asColumn());
-      added.add(found);
+      String unknown = "_unknown_" + c.name();
+      Dataset<Row> unknownIds =
+          rows.select(col(c.name()).as(unknown)).filter(col(unknown).isNotNull()).distinct()
+              .join(parent.select(col(target[1])), col(unknown).equalTo(col(target[1])), "left_anti");
+      rows = rows.join(broadcast(unknownIds.withColumn(unknown + "_flag", lit(true))), col(c.name()).equalTo(col(unknown)), "left");
+      p.add(new Problem(col(unknown + "_flag").isNotNull(), Reason.UNKNOWN_REFERENCE, c.name()).asColumn());
+      added.add(unknown);
+      added.add(unknown + "_flag");
     }
     return rows.withColumn(PROBLEM, firstOf(p)).drop(added.toArray(String[]::new));
   }
@@ -199,20 +211,21 @@ public final class SourceValidation {
   /**
    * Among rows valid so far, the latest updated_ts per key wins; ties go to the first read. Only
    * the rows of keys held more than once are ranked: counting keys is a narrow hash aggregate,
-   * where ranking every row would shuffle and sort whole rows.
+   * where ranking every row would shuffle and sort whole rows. What is counted is a 64-bit hash of
+   * the key over all rows, so the count reads the key columns alone and shuffles one long per
+   * distinct key; a hash shared by two keys only sends both to the ranking, which goes by the key
+   * itself and skips rows with a problem.
    */
   private static Dataset<Row> duplicates(Dataset<Row> rows, SourceSpec spec) {
-    String[] keys = spec.key().toArray(String[]::new);
+    Column keyHash = xxhash64(spec.key().stream().map(k -> col(k)).toArray(Column[]::new));
     Dataset<Row> contested =
-        rows.filter(col(PROBLEM).isNull())
-            .groupBy(spec.key().stream().map(k -> col(k)).toArray(Column[]::new))
-            .count()
+        rows.groupBy(keyHash.as(KEY_HASH)).count()
             .filter(col("count").gt(1))
-            .select(spec.key().stream().map(k -> col(k)).toArray(Column[]::new))
+            .select(col(KEY_HASH))
             .withColumn(CONTESTED, lit(true));
     // Broadcast: repeated keys are few (a source with more than max-reject-ratio of them fails the
     // gate), and a broadcast leaves the source's rows where they are instead of shuffling them.
-    Dataset<Row> marked = rows.join(broadcast(contested), JoinKeys.of(keys), "left");
+    Dataset<Row> marked = rows.withColumn(KEY_HASH, keyHash).join(broadcast(contested), JoinKeys.of(KEY_HASH), "left").drop(KEY_HASH);
     List<Column> order = new ArrayList<>();
     if (spec.versioned()) {
       order.add(col(SourceSpec.VERSION_COLUMN).desc_nulls_last());

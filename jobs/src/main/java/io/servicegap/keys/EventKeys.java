@@ -59,9 +59,11 @@ public final class EventKeys {
         transactions
             .join(accountKeys(accounts).drop("segment"), "account_id")
             .select(col("order_id").as("_order_id"), coalesce(col("price_tier"), col("account_tier")).as("order_tier"));
+    // A hash join on the order side: sorting every answer by order id would cost more than hashing
+    // a partition's orders.
     return events
         .join(accountKeys(accounts), "account_id")
-        .join(orderTiers, col("order_id").equalTo(col("_order_id")), "left")
+        .join(orderTiers.hint("shuffle_hash"), col("order_id").equalTo(col("_order_id")), "left")
         .withColumn("price_tier", coalesce(col("order_tier"), col("account_tier")))
         .drop("_order_id", "order_tier", "account_tier");
   }

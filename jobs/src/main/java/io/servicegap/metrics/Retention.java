@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.when;
 
 import java.sql.Timestamp;
@@ -46,15 +46,16 @@ public final class Retention {
         instants.withColumn(TIME, col(instant)).withColumn(KIND, lit(1))
             .unionByName(orders.select(col("account_id"), col("order_ts").as(TIME), lit(0).as(KIND)), true);
     // Orders sort before instants at the same time: an order at t is "at or before t", never after.
-    // Each frame grows from its partition's start, so both passes are linear in an account's events.
-    WindowSpec forward = Window.partitionBy("account_id").orderBy(col(TIME), col(KIND)).rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-    WindowSpec backward = Window.partitionBy("account_id").orderBy(col(TIME).desc(), col(KIND).desc()).rowsBetween(Window.unboundedPreceding(), -1);
+    // One sort serves both: the running max is linear, and the next order is the next non-null
+    // order time after the row.
+    WindowSpec byTime = Window.partitionBy("account_id").orderBy(col(TIME), col(KIND));
+    WindowSpec forward = byTime.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Column orderTime = when(col(KIND).equalTo(0), col(TIME));
     Column evaluable = windowEnd(col(instant), windowDays).leq(lit(cutoff));
     Column next = col(NEXT_ORDER);
     return events
         .withColumn(LAST_ORDER, max(orderTime).over(forward))
-        .withColumn(NEXT_ORDER, min(orderTime).over(backward))
+        .withColumn(NEXT_ORDER, lead(orderTime, 1, null, true).over(byTime))
         .filter(col(KIND).equalTo(1))
         .withColumn(EVALUABLE, evaluable)
         .withColumn(CHURNED, when(evaluable, next.isNull().or(next.gt(windowEnd(col(instant), windowDays)))))
