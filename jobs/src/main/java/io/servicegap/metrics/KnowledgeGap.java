@@ -3,7 +3,6 @@ package io.servicegap.metrics;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max_by;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -83,12 +82,11 @@ public final class KnowledgeGap implements MetricFamily {
     for (String c : states.columns()) {
       keys.add(col(c));
     }
+    // Estimates are unique per segment, phase and dimension, so both picks come from one row; two
+    // picks of doubles keep this a hash aggregate (a picked struct would sort every row).
     return states.join(e, matches)
         .groupBy(keys.toArray(Column[]::new))
-        .agg(max_by(struct(col("expected_score"), col("self_score")), specificity).as("belief"))
-        .withColumn("expected_score", col("belief.expected_score"))
-        .withColumn("self_score", col("belief.self_score"))
-        .drop("belief");
+        .agg(max_by(col("expected_score"), specificity).as("expected_score"), max_by(col("self_score"), specificity).as("self_score"));
   }
 
   /** A believed score minus a customer mean, with the mean's interval turned around. */

@@ -52,7 +52,7 @@ public final class Percentiles {
             .withColumn("_bin", floor(log1p(greatest(value, lit(0.0))).divide(Math.log1p(RESOLUTION))).cast("int"));
     List<String> binKeys = new ArrayList<>(extra);
     binKeys.add("_bin");
-    Dataset<Row> histogram = StateRollup.rollUp(binned, List.of(count(lit(1)).as("_count")), binKeys, settings.grains(), run);
+    Dataset<Row> histogram = StateRollup.rollUpCounts(binned, List.of(count(lit(1)).as("_count")), binKeys, settings.grains(), run);
 
     List<Column> group = new ArrayList<>();
     GroupingSets.reportKeys().forEach(k -> group.add(col(k)));
