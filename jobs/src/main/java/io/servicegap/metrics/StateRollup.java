@@ -28,12 +28,8 @@ public final class StateRollup {
    * @param extraKeys subject keys kept at every level (e.g. dimension)
    */
   public static Dataset<Row> rollUp(Dataset<Row> events, List<Column> states, List<String> extraKeys, List<Grain> grains, RunKeys run) {
-    List<Column> finest = new ArrayList<>();
-    EventKeys.keys().forEach(k -> finest.add(col(k)));
-    extraKeys.forEach(k -> finest.add(col(k)));
-    Dataset<Row> daily =
-        events.groupBy(finest.toArray(Column[]::new)).agg(states.get(0), states.subList(1, states.size()).toArray(Column[]::new));
-    return sumUp(GroupingSets.expand(Periods.expand(daily, EventKeys.EVENT_DATE, grains, run)), stateNames(daily, finest.size()), withKeys(extraKeys));
+    Dataset<Row> daily = daily(events, states, extraKeys);
+    return sumUp(GroupingSets.expand(Periods.expand(daily, EventKeys.EVENT_DATE, grains, run)), stateNames(daily, extraKeys), withKeys(extraKeys));
   }
 
   /**
@@ -42,12 +38,8 @@ public final class StateRollup {
    * (histograms); counts are exact in any order, so the result is the same.
    */
   public static Dataset<Row> rollUpCounts(Dataset<Row> events, List<Column> counts, List<String> extraKeys, List<Grain> grains, RunKeys run) {
-    List<Column> finest = new ArrayList<>();
-    EventKeys.keys().forEach(k -> finest.add(col(k)));
-    extraKeys.forEach(k -> finest.add(col(k)));
-    Dataset<Row> daily =
-        events.groupBy(finest.toArray(Column[]::new)).agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new));
-    List<String> states = stateNames(daily, finest.size());
+    Dataset<Row> daily = daily(events, counts, extraKeys);
+    List<String> states = stateNames(daily, extraKeys);
     List<String> periodKeys = new ArrayList<>(List.of(Periods.GRAIN, Periods.PERIOD_START));
     periodKeys.addAll(GroupingSets.KEYS);
     periodKeys.addAll(extraKeys);
@@ -73,7 +65,16 @@ public final class StateRollup {
     return keys;
   }
 
-  private static List<String> stateNames(Dataset<Row> daily, int keyCount) {
+  /** States at the finest keys: day × segment × phase × tier × extra keys. */
+  private static Dataset<Row> daily(Dataset<Row> events, List<Column> states, List<String> extraKeys) {
+    List<Column> finest = new ArrayList<>();
+    EventKeys.keys().forEach(k -> finest.add(col(k)));
+    extraKeys.forEach(k -> finest.add(col(k)));
+    return events.groupBy(finest.toArray(Column[]::new)).agg(states.get(0), states.subList(1, states.size()).toArray(Column[]::new));
+  }
+
+  private static List<String> stateNames(Dataset<Row> daily, List<String> extraKeys) {
+    int keyCount = EventKeys.keys().size() + extraKeys.size();
     return Arrays.asList(daily.columns()).subList(keyCount, daily.columns().length);
   }
 }
