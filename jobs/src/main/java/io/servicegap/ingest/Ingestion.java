@@ -49,7 +49,18 @@ public final class Ingestion {
     }
   }
 
+  /** Every configured source. */
   public Result ingest() {
+    return ingest(InputContract.ALL.stream().map(SourceSpec::name).collect(java.util.stream.Collectors.toSet()));
+  }
+
+  /**
+   * The configured sources among {@code wanted}, with the sources they refer to.
+   *
+   * @param wanted source names; those a wanted source references are read too
+   */
+  public Result ingest(java.util.Set<String> wanted) {
+    java.util.Set<String> reading = withReferencedSources(wanted);
     SourceReader reader = new SourceReader(spark);
     Map<String, Dataset<Row>> accepted = new LinkedHashMap<>();
     List<Dataset<Row>> quarantines = new ArrayList<>();
@@ -58,6 +69,10 @@ public final class Ingestion {
       Settings.SourceSettings in = settings.input(spec.name());
       if (in.path() == null) {
         LOG.info("source {}: not configured, skipped", spec.name());
+        continue;
+      }
+      if (!reading.contains(spec.name())) {
+        LOG.info("source {}: read by no metric family of this run, skipped", spec.name());
         continue;
       }
       long started = System.nanoTime();
@@ -82,6 +97,25 @@ public final class Ingestion {
     }
     Dataset<Row> quarantine = quarantines.stream().reduce(Dataset::unionAll).orElseThrow();
     return new Result(accepted, quarantine, counts);
+  }
+
+  /** The wanted sources and, transitively, the sources their columns refer to. */
+  static java.util.Set<String> withReferencedSources(java.util.Set<String> wanted) {
+    java.util.Set<String> all = new java.util.TreeSet<>(wanted);
+    boolean grew = true;
+    while (grew) {
+      grew = false;
+      for (SourceSpec spec : InputContract.ALL) {
+        if (all.contains(spec.name())) {
+          for (ColumnSpec c : spec.columns()) {
+            if (c.references() != null) {
+              grew |= all.add(c.references().split("\\.")[0]);
+            }
+          }
+        }
+      }
+    }
+    return all;
   }
 
   /** The one pass over an input: a read failure here is the source's fault, so name it. */

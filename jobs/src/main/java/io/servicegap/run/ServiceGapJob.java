@@ -54,6 +54,13 @@ public final class ServiceGapJob {
       List.of(new KnowledgeGap(), new CoverageGap(), new StandardsGap(), new CommunicationGap(), new CustomerGap(), new RecoveryGap(),
           new PhaseImpact(), new RecoveryParadox());
 
+  /** The families reading each kind of keyed event. */
+  private static final Map<String, List<String>> EVENTS_READ_BY = Map.of(
+      "orders", List.of("gap3", "gap4", "recovery", "impact", "accounts"),
+      "complaints", List.of("gap2", "gap3", "recovery", "impact", "accounts"),
+      "answers", List.of("gap1", "gap5", "recovery", "impact", "accounts"));
+  private static final Map<String, String> EVENT_SOURCE = Map.of("orders", "transactions", "complaints", "complaints", "answers", "surveys");
+
   private final SparkSession spark;
   private final Settings settings;
 
@@ -94,7 +101,7 @@ public final class ServiceGapJob {
   private Outcome run(Request request, RunManifest manifest, StageClock clock) {
     TablePublisher publisher = new TablePublisher(settings.outputPath(), request.runId(), hadoop());
     try {
-      Ingestion.Result ingested = clock.time("ingest", () -> new Ingestion(spark, settings, publisher.scratch("inputs")).ingest());
+      Ingestion.Result ingested = clock.time("ingest", () -> new Ingestion(spark, settings, publisher.scratch("inputs")).ingest(sourcesRead()));
       manifest.inputs(ingested.counts());
       gate(ingested.counts());
       LocalDate asOf = request.asOf().orElseGet(() -> clock.time("find as_of", () -> newestEventDate(ingested)));
@@ -107,7 +114,15 @@ public final class ServiceGapJob {
       LOG.info("run {}: as_of {}, recomputing periods from {}", run.runId(), asOf, from);
 
       KeyedEvents keyed = clock.time("key events", () -> keyedEvents(ingested, run, publisher));
-      List<OutputTables.Table> staged = new ArrayList<>(List.of(OutputTables.GAP_METRICS, OutputTables.QUARANTINE));
+      List<OutputTables.Table> staged = new ArrayList<>(List.of(OutputTables.GAP_METRICS));
+      // A run restricted to some families reads only their sources: its quarantine would replace
+      // the day's full one with part of it, so it leaves the table be (the manifest has its counts).
+      boolean readEverySource = ingested.counts().size() == configuredSources().size();
+      if (readEverySource) {
+        staged.add(OutputTables.QUARANTINE);
+      } else {
+        LOG.info("quarantine not published: this run read only {}", ingested.accepted().keySet());
+      }
       clock.time("measure and stage gap_metrics", () -> publisher.stage(gapMetrics(ingested, keyed, run), OutputTables.GAP_METRICS));
       if (publisher.hasStagedRows(OutputTables.GAP_METRICS)) {
         staged.add(OutputTables.GAP_SCORECARD);
@@ -126,7 +141,9 @@ public final class ServiceGapJob {
         staged.add(OutputTables.ACCOUNT_SCORECARD);
         clock.time("stage account_scorecard", () -> publisher.stage(accountScorecard(ingested, keyed, run), OutputTables.ACCOUNT_SCORECARD));
       }
-      clock.time("stage quarantine", () -> publisher.stage(quarantine(ingested, run), OutputTables.QUARANTINE));
+      if (readEverySource) {
+        clock.time("stage quarantine", () -> publisher.stage(quarantine(ingested, run), OutputTables.QUARANTINE));
+      }
       Map<OutputTables.Table, Map<String, Long>> counted = new LinkedHashMap<>();
       clock.time("count staged rows", () -> {
         for (OutputTables.Table t : staged) {
@@ -159,17 +176,13 @@ public final class ServiceGapJob {
     Dataset<Row> transactions = in.rows("transactions");
     String dir = publisher.scratch("events");
     Map<String, Dataset<Row>> keyed = new LinkedHashMap<>();
-    keyed.put("orders", EventKeys.orders(transactions, accounts, run));
-    keyed.put("complaints", EventKeys.complaints(in.rows("complaints"), transactions, accounts, run));
-    keyed.put("answers", EventKeys.answers(in.rows("surveys"), transactions, accounts, run));
-    // Events no family of this run reads stay an unexecuted plan.
-    Map<String, List<String>> readBy = Map.of(
-        "orders", List.of("gap3", "gap4", "recovery", "impact", "accounts"),
-        "complaints", List.of("gap2", "gap3", "recovery", "impact", "accounts"),
-        "answers", List.of("gap1", "gap5", "recovery", "impact", "accounts"));
+    keyed.put("orders", in.has("transactions") ? EventKeys.orders(transactions, accounts, run) : null);
+    keyed.put("complaints", in.has("complaints") ? EventKeys.complaints(in.rows("complaints"), transactions, accounts, run) : null);
+    keyed.put("answers", in.has("surveys") ? EventKeys.answers(in.rows("surveys"), transactions, accounts, run) : null);
     Map<String, Dataset<Row>> written = new LinkedHashMap<>();
     keyed.forEach((name, rows) -> {
-      if (readBy.get(name).stream().noneMatch(settings::runs)) {
+      // Events no family of this run reads stay an unexecuted plan, or none when not ingested.
+      if (rows == null || EVENTS_READ_BY.get(name).stream().noneMatch(settings::runs)) {
         written.put(name, rows);
         return;
       }
@@ -178,6 +191,36 @@ public final class ServiceGapJob {
       written.put(name, spark.read().parquet(dir + "/" + name));
     });
     return new KeyedEvents(written.get("orders"), written.get("complaints"), written.get("answers"));
+  }
+
+  /**
+   * The sources the running families read (their referenced sources are added by ingestion):
+   * every source when all families run; a run restricted to Gap 4 reads accounts and transactions.
+   */
+  private java.util.Set<String> sourcesRead() {
+    java.util.Set<String> sources = new java.util.TreeSet<>(List.of("accounts"));
+    EVENTS_READ_BY.forEach((event, families) -> {
+      if (families.stream().anyMatch(settings::runs)) {
+        sources.add(EVENT_SOURCE.get(event));
+      }
+    });
+    if (settings.runs(KnowledgeGap.GAP)) {
+      sources.add("management_estimates");
+    }
+    if (settings.runs(PhaseImpact.GAP)) {
+      sources.add("price_changes");
+    }
+    return sources;
+  }
+
+  private java.util.Set<String> configuredSources() {
+    java.util.Set<String> configured = new java.util.TreeSet<>();
+    io.servicegap.ingest.InputContract.ALL.forEach(spec -> {
+      if (settings.input(spec.name()).path() != null) {
+        configured.add(spec.name());
+      }
+    });
+    return configured;
   }
 
   private org.apache.hadoop.conf.Configuration hadoop() {
@@ -202,11 +245,21 @@ public final class ServiceGapJob {
   }
 
   private LocalDate newestEventDate(Ingestion.Result in) {
-    Dataset<Row> dates =
-        in.rows("transactions").select(max(to_date(col("order_ts"))).as("d"))
-            .crossJoin(in.rows("complaints").select(max(to_date(col("opened_ts"))).as("c")))
-            .crossJoin(in.rows("surveys").select(max(to_date(col("submitted_ts"))).as("s")))
-            .select(greatest(col("d"), col("c"), col("s")));
+    Map<String, String> eventTimes = new LinkedHashMap<>();
+    eventTimes.put("transactions", "order_ts");
+    eventTimes.put("complaints", "opened_ts");
+    eventTimes.put("surveys", "submitted_ts");
+    Dataset<Row> dates = null;
+    List<Column> newest = new ArrayList<>();
+    for (Map.Entry<String, String> e : eventTimes.entrySet()) {
+      if (in.has(e.getKey())) {
+        Dataset<Row> d = in.rows(e.getKey()).select(max(to_date(col(e.getValue()))).as(e.getKey()));
+        dates = dates == null ? d : dates.crossJoin(d);
+        newest.add(col(e.getKey()));
+      }
+    }
+    newest.add(lit(null).cast("date"));
+    dates = dates.select(greatest(newest.toArray(Column[]::new)));
     Row r = dates.first();
     if (r.isNullAt(0)) {
       throw new io.servicegap.config.ConfigurationException("the inputs hold no events: give --as-of");
@@ -218,9 +271,10 @@ public final class ServiceGapJob {
   Dataset<Row> gapMetrics(Ingestion.Result in, KeyedEvents keyed, RunKeys run) {
     Column needed = Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run);
     Dataset<Row> history = keyed.orders();
-    Dataset<Row> orders = history.filter(needed);
-    Dataset<Row> answers = keyed.answers().filter(needed);
-    Dataset<Row> complaints = keyed.complaints().filter(needed);
+    java.util.function.UnaryOperator<Dataset<Row>> inWindow = d -> d == null ? null : d.filter(needed);
+    Dataset<Row> orders = inWindow.apply(history);
+    Dataset<Row> answers = inWindow.apply(keyed.answers());
+    Dataset<Row> complaints = inWindow.apply(keyed.complaints());
     Optional<Dataset<Row>> estimates = in.has("management_estimates") ? Optional.of(in.rows("management_estimates")) : Optional.empty();
     MeasuredEvents events = new MeasuredEvents(orders, history, complaints, answers, estimates, settings, run, Estimate.z(settings.confidence()));
     Dataset<Row> all = null;

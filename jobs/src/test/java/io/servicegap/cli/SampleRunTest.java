@@ -374,6 +374,20 @@ class SampleRunTest extends SparkTestBase {
     assertSameRows(metrics.filter("period_start >= date'2026-06-01'").drop("run_id"), refilled);
   }
 
+  @Test
+  void aRunOfGap4AloneReadsOnlyItsSourcesAndAgreesWithTheFullRun() throws IOException {
+    Path restricted = Files.createTempDirectory("servicegap-gap4");
+    JobRunner.Result r = run(restricted, "--as-of", AS_OF, "--set", "servicegap.metrics.families=[gap4]", "--set", "servicegap.grains=[month]");
+    assertEquals(0, r.exitCode(), r.err());
+    List<String> read = new ArrayList<>();
+    manifest(restricted.resolve("tables")).get("inputs").forEach(in -> read.add(in.get("source").asText()));
+    assertEquals(List.of("accounts", "transactions"), read, "Gap 4 reads orders, keyed by their accounts");
+    assertFalse(Files.exists(restricted.resolve("tables/quarantine")), "a partial quarantine would replace the day's full one");
+    Dataset<Row> gap4 = spark.read().parquet(restricted.resolve("tables/gap_metrics").toString()).drop("run_id");
+    assertTrue(gap4.count() > 0);
+    assertSameRows(metrics.filter("gap = 'gap4' and grain = 'month'").drop("run_id"), gap4);
+  }
+
   private static void assertFigure(Dataset<Row> monthly, String month, String metric, String subjectType, String subject, double value, long n) {
     List<Row> rows = monthly.filter(col("period_start").equalTo(lit(java.sql.Date.valueOf(month))).and(col("metric").equalTo(metric))
             .and(col("subject_type").equalTo(subjectType)).and(col("subject").equalTo(subject)))
