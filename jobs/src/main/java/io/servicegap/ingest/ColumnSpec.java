@@ -47,6 +47,16 @@ public record ColumnSpec(
     return new ColumnSpec(name, type, required, vocabulary, minimum, minimumExclusive, notBefore, sourceColumn, groupingKey, defaultValue, description);
   }
 
+  /** The source a referencing column names (references = "source.column"), or null. */
+  public String referencedSource() {
+    return references == null ? null : references.substring(0, references.indexOf('.'));
+  }
+
+  /** The column of the referenced source, or null. */
+  public String referencedColumn() {
+    return references == null ? null : references.substring(references.indexOf('.') + 1);
+  }
+
   public ColumnSpec rolledUp() {
     return new ColumnSpec(name, type, required, vocabulary, minimum, minimumExclusive, notBefore, references, true, defaultValue, description);
   }

@@ -108,8 +108,8 @@ public final class Ingestion {
       for (SourceSpec spec : InputContract.ALL) {
         if (all.contains(spec.name())) {
           for (ColumnSpec c : spec.columns()) {
-            if (c.references() != null) {
-              grew |= all.add(c.references().split("\\.")[0]);
+            if (c.referencedSource() != null) {
+              grew |= all.add(c.referencedSource());
             }
           }
         }

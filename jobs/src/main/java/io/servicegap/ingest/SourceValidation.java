@@ -188,18 +188,18 @@ public final class SourceValidation {
     p.add(col(PROBLEM));
     List<String> added = new ArrayList<>();
     for (ColumnSpec c : spec.columns()) {
-      if (c.references() == null) {
+      if (c.referencedSource() == null) {
         continue;
       }
-      String[] target = c.references().split("\\.");
-      Dataset<Row> parent = parents.get(target[0]);
+      Dataset<Row> parent = parents.get(c.referencedSource());
       if (parent == null) {
-        throw new IllegalStateException(spec.name() + "." + c.name() + " references unvalidated " + target[0]);
+        throw new IllegalStateException(spec.name() + "." + c.name() + " references unvalidated " + c.referencedSource());
       }
       String unknown = "_unknown_" + c.name();
+      Column parentKey = col(c.referencedColumn());
       Dataset<Row> unknownIds =
           rows.select(col(c.name()).as(unknown)).filter(col(unknown).isNotNull()).distinct()
-              .join(parent.select(col(target[1])), col(unknown).equalTo(col(target[1])), "left_anti");
+              .join(parent.select(parentKey), col(unknown).equalTo(parentKey), "left_anti");
       rows = rows.join(broadcast(unknownIds.withColumn(unknown + "_flag", lit(true))), col(c.name()).equalTo(col(unknown)), "left");
       p.add(new Problem(col(unknown + "_flag").isNotNull(), Reason.UNKNOWN_REFERENCE, c.name()).asColumn());
       added.add(unknown);

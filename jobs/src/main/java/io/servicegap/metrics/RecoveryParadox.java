@@ -1,16 +1,16 @@
 package io.servicegap.metrics;
 
 import static org.apache.spark.sql.functions.add_months;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.lead;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
