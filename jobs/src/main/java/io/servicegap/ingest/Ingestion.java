@@ -38,7 +38,10 @@ public final class Ingestion {
     this.scratch = scratch;
   }
 
-  /** Accepted rows per source, quarantined rows of all sources, and the counts that reconcile them. */
+  /**
+   * Accepted rows per source (the contract's columns and what their references carry), quarantined
+   * rows of all sources, and the counts that reconcile them.
+   */
   public record Result(Map<String, Dataset<Row>> accepted, Dataset<Row> quarantine, List<SourceCounts> counts) {
     public boolean has(String source) {
       return accepted.containsKey(source);
@@ -81,7 +84,10 @@ public final class Ingestion {
       Dataset<Row> verdicts = materialize(SourceValidation.validate(raw, spec, settings, accepted), in);
       SourceCounts c = tally(verdicts, in);
       counts.add(c);
-      accepted.put(spec.name(), verdicts.filter(col(SourceValidation.REASON).isNull()).select(spec.columns().stream().map(x -> col(x.name())).toArray(Column[]::new)));
+      List<Column> kept = new ArrayList<>();
+      spec.columns().forEach(x -> kept.add(col(x.name())));
+      spec.carried().forEach(a -> kept.add(col(a.name())));
+      accepted.put(spec.name(), verdicts.filter(col(SourceValidation.REASON).isNull()).select(kept.toArray(Column[]::new)));
       quarantines.add(
           verdicts
               .filter(col(SourceValidation.REASON).isNotNull())

@@ -38,7 +38,9 @@ public final class InputContract {
           "One row per order; every order's journey phase is delivery.",
           List.of(
               of("order_id", STRING, true, "Order identifier, unique (latest updated_ts wins)."),
-              of("account_id", STRING, true, "Ordering account.").references("accounts.account_id"),
+              of("account_id", STRING, true, "Ordering account.").references("accounts.account_id")
+                  .carrying("segment", "segment")
+                  .carrying("account_tier", "price_tier"),
               of("order_ts", TIMESTAMP, true, "When the order was placed."),
               of("price_tier", STRING, false, "Tier of the order; the account's tier when absent.")
                   .allowed(Vocabulary.PRICE_TIER)
@@ -63,8 +65,11 @@ public final class InputContract {
           "One row per support case, of any journey phase.",
           List.of(
               of("complaint_id", STRING, true, "Complaint identifier, unique."),
-              of("account_id", STRING, true, "Complaining account.").references("accounts.account_id"),
-              of("order_id", STRING, false, "Order complained about.").references("transactions.order_id"),
+              of("account_id", STRING, true, "Complaining account.").references("accounts.account_id")
+                  .carrying("segment", "segment")
+                  .carrying("account_tier", "price_tier"),
+              of("order_id", STRING, false, "Order complained about.").references("transactions.order_id")
+                  .carrying("order_tier", "coalesce(price_tier, account_tier)"),
               of("opened_ts", TIMESTAMP, true, "When the case was opened."),
               of("phase", STRING, true, "Journey phase: pre_sale, delivery or post_sale.").allowed(Vocabulary.PHASE),
               of("category", STRING, true, "Category, e.g. late_delivery, billing, staff_attitude."),
@@ -86,8 +91,11 @@ public final class InputContract {
           "One row per answered dimension of a survey response.",
           List.of(
               of("response_id", STRING, true, "Survey response; (response_id, dimension) is unique."),
-              of("account_id", STRING, true, "Answering account.").references("accounts.account_id"),
-              of("order_id", STRING, false, "Order the response is about.").references("transactions.order_id"),
+              of("account_id", STRING, true, "Answering account.").references("accounts.account_id")
+                  .carrying("segment", "segment")
+                  .carrying("account_tier", "price_tier"),
+              of("order_id", STRING, false, "Order the response is about.").references("transactions.order_id")
+                  .carrying("order_tier", "coalesce(price_tier, account_tier)"),
               of("complaint_id", STRING, false, "Complaint the response is about.").references("complaints.complaint_id"),
               of("submitted_ts", TIMESTAMP, true, "When the response was submitted."),
               of("phase", STRING, true, "Journey phase answered about.").allowed(Vocabulary.PHASE),

@@ -28,6 +28,11 @@ public record SourceSpec(
     return column(VERSION_COLUMN).isPresent();
   }
 
+  /** What the source's references bring along from the rows they name, in column order. */
+  public List<ColumnSpec.Carried> carried() {
+    return columns.stream().flatMap(c -> c.carried().stream()).toList();
+  }
+
   public List<String> requiredColumns() {
     return columns.stream().filter(ColumnSpec::required).map(ColumnSpec::name).toList();
   }

@@ -41,7 +41,7 @@ public final class SourceValidation {
 
   /**
    * @param parents accepted rows of already validated sources, by source name
-   * @return one row per input row: the contract's columns typed, plus {@link #REASON} and
+   * @return one row per input row: the contract's columns typed, what its references carry, {@link #REASON} and
    *     {@link #COLUMN} (null when accepted), {@link #RECORD} and {@link RawSource#SOURCE_FILE}
    */
   public static Dataset<Row> validate(
@@ -107,6 +107,7 @@ public final class SourceValidation {
 
     List<Column> out = new ArrayList<>();
     spec.columns().forEach(c -> out.add(col(c.name())));
+    spec.carried().forEach(a -> out.add(col(a.name())));
     out.add(col(PROBLEM).getField("reason").as(REASON));
     out.add(col(PROBLEM).getField("column").as(COLUMN));
     out.add(when(col(PROBLEM).isNotNull(), record).as(RECORD));
@@ -177,35 +178,86 @@ public final class SourceValidation {
   }
 
   /**
-   * An id must be among the accepted rows of the source it names. The ids a source refers to are
-   * deduplicated and checked against the parent first, a join of two narrow key sets; only the
-   * unknown ones, few (a source with more than max-reject-ratio of them fails the gate), are then
-   * broadcast to flag rows. Joining every row with every parent id instead would shuffle and sort
-   * whole rows of the largest source.
+   * An id must name an accepted row of the source it references. A reference that carries the
+   * named row's attributes is checked by a left join with them, so the same join keys the events
+   * (segment, tiers) and no second one is needed. Accounts are few and Spark broadcasts them;
+   * orders are many, so rows meet them by hashing on the order id rather than by sorting.
+   *
+   * <p>A reference that carries nothing is checked on the deduplicated ids first, a join of two
+   * narrow key sets; only the unknown ones, few (a source with more than max-reject-ratio of them
+   * fails the gate), are then broadcast to flag rows.
    */
   private static Dataset<Row> references(Dataset<Row> rows, SourceSpec spec, Map<String, Dataset<Row>> parents) {
     List<Column> p = new ArrayList<>();
     p.add(col(PROBLEM));
     List<String> added = new ArrayList<>();
+    Dataset<Row> checked = joinCarried(rows, spec, parents);
     for (ColumnSpec c : spec.columns()) {
       if (c.referencedSource() == null) {
         continue;
       }
-      Dataset<Row> parent = parents.get(c.referencedSource());
-      if (parent == null) {
-        throw new IllegalStateException(spec.name() + "." + c.name() + " references unvalidated " + c.referencedSource());
+      if (!c.carried().isEmpty()) {
+        p.add(new Problem(col(c.name()).isNotNull().and(col(found(c)).isNull()), Reason.UNKNOWN_REFERENCE, c.name()).asColumn());
+        added.add(found(c));
+        continue;
       }
       String unknown = "_unknown_" + c.name();
       Column parentKey = col(c.referencedColumn());
       Dataset<Row> unknownIds =
-          rows.select(col(c.name()).as(unknown)).filter(col(unknown).isNotNull()).distinct()
-              .join(parent.select(parentKey), col(unknown).equalTo(parentKey), "left_anti");
-      rows = rows.join(broadcast(unknownIds.withColumn(unknown + "_flag", lit(true))), col(c.name()).equalTo(col(unknown)), "left");
+          checked.select(col(c.name()).as(unknown)).filter(col(unknown).isNotNull()).distinct()
+              .join(parent(c, spec, parents).select(parentKey), col(unknown).equalTo(parentKey), "left_anti");
+      checked = checked.join(broadcast(unknownIds.withColumn(unknown + "_flag", lit(true))), col(c.name()).equalTo(col(unknown)), "left");
       p.add(new Problem(col(unknown + "_flag").isNotNull(), Reason.UNKNOWN_REFERENCE, c.name()).asColumn());
       added.add(unknown);
       added.add(unknown + "_flag");
     }
-    return rows.withColumn(PROBLEM, firstOf(p)).drop(added.toArray(String[]::new));
+    return checked.withColumn(PROBLEM, firstOf(p)).drop(added.toArray(String[]::new));
+  }
+
+  /**
+   * Rows with what their references carry, as ingestion accepts them (SPEC §3's keys come from
+   * here: an event's segment and tiers are its account's and its order's).
+   *
+   * @param parents accepted rows of the referenced sources, with what their own references carry
+   */
+  public static Dataset<Row> withCarried(Dataset<Row> rows, SourceSpec spec, Map<String, Dataset<Row>> parents) {
+    Dataset<Row> joined = joinCarried(rows, spec, parents);
+    for (ColumnSpec c : spec.columns()) {
+      if (!c.carried().isEmpty()) {
+        joined = joined.drop(found(c));
+      }
+    }
+    return joined;
+  }
+
+  /** A left join per carrying reference, with a marker column set where the id named a row. */
+  private static Dataset<Row> joinCarried(Dataset<Row> rows, SourceSpec spec, Map<String, Dataset<Row>> parents) {
+    for (ColumnSpec c : spec.columns()) {
+      if (c.carried().isEmpty()) {
+        continue;
+      }
+      String key = "_key_" + c.name();
+      List<Column> named = new ArrayList<>(List.of(col(c.referencedColumn()).as(key), lit(true).as(found(c))));
+      c.carried().forEach(a -> named.add(expr(a.expression()).as(a.name())));
+      Dataset<Row> attributes = parent(c, spec, parents).select(named.toArray(Column[]::new));
+      if (!c.referencedSource().equals(InputContract.ACCOUNTS.name())) {
+        attributes = attributes.hint("shuffle_hash");
+      }
+      rows = rows.join(attributes, col(c.name()).equalTo(col(key)), "left").drop(key);
+    }
+    return rows;
+  }
+
+  private static Dataset<Row> parent(ColumnSpec c, SourceSpec spec, Map<String, Dataset<Row>> parents) {
+    Dataset<Row> parent = parents.get(c.referencedSource());
+    if (parent == null) {
+      throw new IllegalStateException(spec.name() + "." + c.name() + " references unvalidated " + c.referencedSource());
+    }
+    return parent;
+  }
+
+  private static String found(ColumnSpec c) {
+    return "_found_" + c.name();
   }
 
   /**

@@ -15,7 +15,10 @@ import org.apache.spark.sql.Row;
 /**
  * Gives every event its segment, phase, price tier and event date (SPEC §3), as the world looked
  * at the run's cut-off: later events are dropped, later timestamps read as not yet happened. Event
- * dates are taken in the session time zone, which the job sets to servicegap.timezone.
+ * dates are taken in the session time zone, which the job sets to servicegap.timezone. The events
+ * are accepted rows: their account's segment and tier and their order's tier came along with the
+ * reference checks ({@code segment}, {@code account_tier}, {@code order_tier}), so keying is a
+ * projection, no join.
  */
 public final class EventKeys {
   public static final String EVENT_DATE = "event_date";
@@ -23,11 +26,10 @@ public final class EventKeys {
   private EventKeys() {}
 
   /** Orders placed by the cut-off, phase delivery, tier the order's or else its account's. */
-  public static Dataset<Row> orders(Dataset<Row> transactions, Dataset<Row> accounts, RunKeys run) {
+  public static Dataset<Row> orders(Dataset<Row> transactions, RunKeys run) {
     Column cutoff = lit(run.cutoff());
     return transactions
         .filter(col("order_ts").lt(cutoff))
-        .join(accountKeys(accounts), "account_id")
         .withColumn("price_tier", coalesce(col("price_tier"), col("account_tier")))
         .withColumn("phase", lit("delivery"))
         .withColumn(EVENT_DATE, to_date(col("order_ts")))
@@ -40,36 +42,24 @@ public final class EventKeys {
    * Survey answers submitted by the cut-off, tier of their order (the order's own, else its
    * account's) or else of the answering account.
    */
-  public static Dataset<Row> answers(Dataset<Row> surveys, Dataset<Row> transactions, Dataset<Row> accounts, RunKeys run) {
-    return withOrderTier(surveys.filter(col("submitted_ts").lt(lit(run.cutoff()))), transactions, accounts)
+  public static Dataset<Row> answers(Dataset<Row> surveys, RunKeys run) {
+    return withOrderTier(surveys.filter(col("submitted_ts").lt(lit(run.cutoff()))))
         .withColumn(EVENT_DATE, to_date(col("submitted_ts")));
   }
 
   /** Complaints opened by the cut-off, in their own phase, keyed like survey answers. */
-  public static Dataset<Row> complaints(Dataset<Row> complaints, Dataset<Row> transactions, Dataset<Row> accounts, RunKeys run) {
+  public static Dataset<Row> complaints(Dataset<Row> complaints, RunKeys run) {
     Column cutoff = lit(run.cutoff());
-    return withOrderTier(complaints.filter(col("opened_ts").lt(cutoff)), transactions, accounts)
+    return withOrderTier(complaints.filter(col("opened_ts").lt(cutoff)))
         .withColumn(EVENT_DATE, to_date(col("opened_ts")))
         .withColumn("first_response_ts", happened(col("first_response_ts"), cutoff))
         .withColumn("resolved_ts", happened(col("resolved_ts"), cutoff));
   }
 
-  private static Dataset<Row> withOrderTier(Dataset<Row> events, Dataset<Row> transactions, Dataset<Row> accounts) {
-    Dataset<Row> orderTiers =
-        transactions
-            .join(accountKeys(accounts).drop("segment"), "account_id")
-            .select(col("order_id").as("_order_id"), coalesce(col("price_tier"), col("account_tier")).as("order_tier"));
-    // A hash join on the order side: sorting every answer by order id would cost more than hashing
-    // a partition's orders.
+  private static Dataset<Row> withOrderTier(Dataset<Row> events) {
     return events
-        .join(accountKeys(accounts), "account_id")
-        .join(orderTiers.hint("shuffle_hash"), col("order_id").equalTo(col("_order_id")), "left")
         .withColumn("price_tier", coalesce(col("order_tier"), col("account_tier")))
-        .drop("_order_id", "order_tier", "account_tier");
-  }
-
-  private static Dataset<Row> accountKeys(Dataset<Row> accounts) {
-    return accounts.select(col("account_id"), col("segment"), col("price_tier").as("account_tier"));
+        .drop("order_tier", "account_tier");
   }
 
   /** A timestamp after the cut-off has not happened yet as the run sees it. */

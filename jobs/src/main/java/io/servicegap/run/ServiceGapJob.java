@@ -113,7 +113,7 @@ public final class ServiceGapJob {
       manifest.window(run);
       LOG.info("run {}: as_of {}, recomputing periods from {}", run.runId(), asOf, from);
 
-      KeyedEvents keyed = clock.time("key events", () -> keyedEvents(ingested, run, publisher));
+      KeyedEvents keyed = keyedEvents(ingested, run);
       List<OutputTables.Table> staged = new ArrayList<>(List.of(OutputTables.GAP_METRICS));
       // A run restricted to some families reads only their sources: its quarantine would replace
       // the day's full one with part of it, so it leaves the table be (the manifest has its counts).
@@ -168,29 +168,14 @@ public final class ServiceGapJob {
   record KeyedEvents(Dataset<Row> orders, Dataset<Row> complaints, Dataset<Row> answers) {}
 
   /**
-   * Keys every event once and writes the result to the run's scratch folder: every family,
-   * scorecard and impact table then scans narrow Parquet instead of repeating the joins.
+   * Every event keyed: projections of the accepted rows, which every family, scorecard and impact
+   * table scans from ingestion's Parquet copy; a source not ingested has no events.
    */
-  private KeyedEvents keyedEvents(Ingestion.Result in, RunKeys run, TablePublisher publisher) {
-    Dataset<Row> accounts = in.rows("accounts");
-    Dataset<Row> transactions = in.rows("transactions");
-    String dir = publisher.scratch("events");
-    Map<String, Dataset<Row>> keyed = new LinkedHashMap<>();
-    keyed.put("orders", in.has("transactions") ? EventKeys.orders(transactions, accounts, run) : null);
-    keyed.put("complaints", in.has("complaints") ? EventKeys.complaints(in.rows("complaints"), transactions, accounts, run) : null);
-    keyed.put("answers", in.has("surveys") ? EventKeys.answers(in.rows("surveys"), transactions, accounts, run) : null);
-    Map<String, Dataset<Row>> written = new LinkedHashMap<>();
-    keyed.forEach((name, rows) -> {
-      // Events no family of this run reads stay an unexecuted plan, or none when not ingested.
-      if (rows == null || EVENTS_READ_BY.get(name).stream().noneMatch(settings::runs)) {
-        written.put(name, rows);
-        return;
-      }
-      spark.sparkContext().setJobDescription("key " + name);
-      rows.write().mode(org.apache.spark.sql.SaveMode.Overwrite).parquet(dir + "/" + name);
-      written.put(name, spark.read().parquet(dir + "/" + name));
-    });
-    return new KeyedEvents(written.get("orders"), written.get("complaints"), written.get("answers"));
+  private static KeyedEvents keyedEvents(Ingestion.Result in, RunKeys run) {
+    return new KeyedEvents(
+        in.has("transactions") ? EventKeys.orders(in.rows("transactions"), run) : null,
+        in.has("complaints") ? EventKeys.complaints(in.rows("complaints"), run) : null,
+        in.has("surveys") ? EventKeys.answers(in.rows("surveys"), run) : null);
   }
 
   /**

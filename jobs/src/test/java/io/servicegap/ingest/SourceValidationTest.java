@@ -128,7 +128,8 @@ class SourceValidationTest extends SparkTestBase {
             + "R5,A1,2026-05-01T10:00:00Z,delivery,empathy,,3\n"
             + "R6,A1,2026-05-01T10:00:00Z,delivery,tangibles,3,3\n";
     Map<String, Dataset<Row>> parents =
-        Map.of("accounts", accounts, "transactions", none.sparkSession().emptyDataFrame().selectExpr("cast(null as string) as order_id").limit(0),
+        Map.of("accounts", accounts,
+            "transactions", none.selectExpr("cast(null as string) as order_id", "cast(null as string) as price_tier", "cast(null as string) as account_tier").limit(0),
             "complaints", none.selectExpr("cast(null as string) as complaint_id").limit(0));
     Map<String, Row> v = byKey(SourceValidation.validate(new SourceReader(spark).read(in("surveys", surveys), InputContract.SURVEYS), InputContract.SURVEYS, fivePoint, parents), "response_id");
     assertAccepted(v.get("R1"));
@@ -137,6 +138,44 @@ class SourceValidationTest extends SparkTestBase {
     assertReason(v.get("R4"), Reason.MISSING_REQUIRED, "expectation|perception");
     assertAccepted(v.get("R5"));
     assertReason(v.get("R6"), Reason.BAD_VALUE, "dimension");
+  }
+
+  @Test
+  void referencesBringTheirRowsSegmentAndTiersAlong() throws IOException {
+    Dataset<Row> accounts = accepted(InputContract.ACCOUNTS, ACCOUNTS, Map.of());
+    String tx =
+        TX_HEADER
+            + "O1,A1,2026-05-01T10:00:00Z,,10.00,,1,,2026-05-02T10:00:00Z,,,open,\n"
+            + "O2,A1,2026-05-01T10:00:00Z,premium,10.00,,1,,2026-05-02T10:00:00Z,,,open,\n"
+            // quarantined (bad status): complaints about it name no accepted order
+            + "O3,A2,2026-05-01T10:00:00Z,,10.00,,1,,2026-05-02T10:00:00Z,,,lost,\n";
+    Dataset<Row> orders = accepted(InputContract.TRANSACTIONS, tx, Map.of("accounts", accounts));
+    Map<String, Row> o = byKey(orders, "order_id");
+    assertEquals(2, o.size());
+    assertEquals("smb", o.get("O1").getAs("segment"));
+    assertEquals("budget", o.get("O1").getAs("account_tier"));
+    String complaints =
+        "complaint_id,account_id,order_id,opened_ts,phase,category\n"
+            + "C1,A2,O1,2026-05-03T10:00:00Z,delivery,late\n"
+            + "C2,A2,O2,2026-05-03T10:00:00Z,delivery,late\n"
+            + "C3,A2,,2026-05-03T10:00:00Z,pre_sale,late\n"
+            + "C4,A2,O3,2026-05-03T10:00:00Z,delivery,late\n"
+            + "C5,A9,O1,2026-05-03T10:00:00Z,delivery,late\n";
+    Map<String, Row> v = byKey(verdicts(InputContract.COMPLAINTS, complaints, Map.of("accounts", accounts, "transactions", orders)), "complaint_id");
+    // C1: A2 is enterprise/premium; O1 has no tier of its own, so its account A1's: budget.
+    assertAccepted(v.get("C1"));
+    assertEquals(List.of("enterprise", "premium", "budget"), carried(v.get("C1")));
+    // C2: O2's own tier.
+    assertEquals(List.of("enterprise", "premium", "premium"), carried(v.get("C2")));
+    // C3: no order, so no order tier; the complaint is still accepted.
+    assertAccepted(v.get("C3"));
+    assertEquals(java.util.Arrays.asList("enterprise", "premium", null), carried(v.get("C3")));
+    assertReason(v.get("C4"), Reason.UNKNOWN_REFERENCE, "order_id");
+    assertReason(v.get("C5"), Reason.UNKNOWN_REFERENCE, "account_id");
+  }
+
+  private static List<Object> carried(Row r) {
+    return java.util.Arrays.asList(r.getAs("segment"), r.getAs("account_tier"), r.getAs("order_tier"));
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.servicegap.keys.EventKeys;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
@@ -39,8 +38,8 @@ class AccountScorecardTest extends MetricFixtures {
         row("R1", "A1", null, ts("2026-05-02T09:00:00Z"), "delivery", "empathy", 6.0, 5.0),
         row("R2", "A1", null, ts("2026-05-26T09:00:00Z"), "delivery", "reliability", 6.0, 4.0));
     Dataset<Row> card = AccountScorecard.build(
-        accounts, EventKeys.orders(transactions, accounts, MAY), EventKeys.complaints(complaints, transactions, accounts, MAY),
-        EventKeys.answers(surveys, transactions, accounts, MAY), settings(), MAY);
+        accounts, keyedOrders(transactions, accounts, MAY), keyedComplaints(complaints, transactions, accounts, MAY),
+        keyedAnswers(surveys, transactions, accounts, MAY), settings(), MAY);
     Map<String, Row> byId = new HashMap<>();
     card.collectAsList().forEach(r -> byId.put(r.getAs("account_id"), r));
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.servicegap.config.Settings;
-import io.servicegap.keys.EventKeys;
 import io.servicegap.run.RunKeys;
 import io.servicegap.stats.Estimate;
 import java.math.BigDecimal;
@@ -52,7 +51,7 @@ class FeeImpactTest extends MetricFixtures {
         row("P1", java.sql.Date.valueOf("2026-05-15"), "budget", "*", 0.08, "budget fee"),
         row("P2", java.sql.Date.valueOf("2026-06-20"), "*", "smb", 0.05, "smb surcharge"),
         row("P3", java.sql.Date.valueOf("2026-08-01"), "*", "*", 0.10, "announced, not yet effective"));
-    Dataset<Row> out = FeeImpact.build(changes, accounts, EventKeys.orders(transactions, accounts, JUNE), SETTINGS, JUNE, Estimate.z(0.95));
+    Dataset<Row> out = FeeImpact.build(changes, accounts, keyedOrders(transactions, accounts, JUNE), SETTINGS, JUNE, Estimate.z(0.95));
     Map<String, Row> byId = new HashMap<>();
     out.collectAsList().forEach(r -> byId.put(r.getAs("change_id"), r));
     assertEquals(2, byId.size(), "P3 is not yet effective");

@@ -4,6 +4,9 @@ import static org.apache.spark.sql.functions.col;
 
 import io.servicegap.SparkTestBase;
 import io.servicegap.config.Settings;
+import io.servicegap.ingest.InputContract;
+import io.servicegap.ingest.SourceSpec;
+import io.servicegap.ingest.SourceValidation;
 import io.servicegap.keys.EventKeys;
 import io.servicegap.run.RunKeys;
 import io.servicegap.stats.Estimate;
@@ -52,14 +55,35 @@ abstract class MetricFixtures extends SparkTestBase {
   /** Events of a run's window, keyed as the job keys them; orderHistory holds every order. */
   static MeasuredEvents events(
       Settings settings, RunKeys run, Dataset<Row> accounts, Dataset<Row> transactions, Dataset<Row> complaints, Dataset<Row> surveys, Dataset<Row> estimates) {
-    Dataset<Row> history = EventKeys.orders(transactions, accounts, run);
+    Dataset<Row> history = keyedOrders(transactions, accounts, run);
     java.util.function.Function<Dataset<Row>, Dataset<Row>> inWindow =
         d -> d.filter(io.servicegap.keys.Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run));
     return new MeasuredEvents(
         inWindow.apply(history), history,
-        inWindow.apply(EventKeys.complaints(complaints, transactions, accounts, run)),
-        inWindow.apply(EventKeys.answers(surveys, transactions, accounts, run)),
+        inWindow.apply(keyedComplaints(complaints, transactions, accounts, run)),
+        inWindow.apply(keyedAnswers(surveys, transactions, accounts, run)),
         java.util.Optional.ofNullable(estimates), settings, run, Estimate.z(settings.confidence()));
+  }
+
+  /** Orders as ingestion accepts them (with their account's segment and tier), keyed. */
+  static Dataset<Row> keyedOrders(Dataset<Row> transactions, Dataset<Row> accounts, RunKeys run) {
+    return EventKeys.orders(acceptedOrders(transactions, accounts), run);
+  }
+
+  static Dataset<Row> keyedComplaints(Dataset<Row> complaints, Dataset<Row> transactions, Dataset<Row> accounts, RunKeys run) {
+    return EventKeys.complaints(withCarried(InputContract.COMPLAINTS, complaints, transactions, accounts), run);
+  }
+
+  static Dataset<Row> keyedAnswers(Dataset<Row> surveys, Dataset<Row> transactions, Dataset<Row> accounts, RunKeys run) {
+    return EventKeys.answers(withCarried(InputContract.SURVEYS, surveys, transactions, accounts), run);
+  }
+
+  private static Dataset<Row> acceptedOrders(Dataset<Row> transactions, Dataset<Row> accounts) {
+    return SourceValidation.withCarried(transactions, InputContract.TRANSACTIONS, Map.of("accounts", accounts));
+  }
+
+  private static Dataset<Row> withCarried(SourceSpec spec, Dataset<Row> events, Dataset<Row> transactions, Dataset<Row> accounts) {
+    return SourceValidation.withCarried(events, spec, Map.of("accounts", accounts, "transactions", acceptedOrders(transactions, accounts)));
   }
 
   static Dataset<Row> noOrders() {
