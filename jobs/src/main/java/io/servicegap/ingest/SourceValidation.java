@@ -3,6 +3,7 @@ package io.servicegap.ingest;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
@@ -26,7 +27,8 @@ import org.apache.spark.sql.types.DataType;
 
 /**
  * Decides for every input row: accepted, or quarantined with one reason and the column at fault.
- * Pure: raw rows (and the accepted rows of referenced sources) in, verdicts out.
+ * Raw rows (and the accepted rows of referenced sources) in, verdicts out; the only work done
+ * before the verdicts are used is one small job that looks for repeated keys.
  */
 public final class SourceValidation {
   public static final String REASON = "_reason";
@@ -34,8 +36,11 @@ public final class SourceValidation {
   public static final String RECORD = "_record";
   private static final String PROBLEM = "_problem";
   private static final String RAW = "_raw_";
-  private static final String CONTESTED = "_contested";
   private static final String KEY_HASH = "_key_hash";
+  private static final String HOLDERS = "_holders";
+  private static final String RANK = "_rank";
+  private static final String LOSER = "_loser_seq";
+  private static final String LOST = "_lost";
 
   private SourceValidation() {}
 
@@ -101,8 +106,7 @@ public final class SourceValidation {
     valueProblems.addAll(timeOrder(spec));
     Dataset<Row> checked = parsedRows.withColumn(PROBLEM, firstOf(valueProblems));
 
-    checked = references(checked, spec, parents);
-    checked = duplicates(checked, spec);
+    checked = duplicates(references(checked, spec, parents), checked, parsedRows, spec, parents);
     checked = checked.withColumn(PROBLEM, firstOf(concat(List.of(col(PROBLEM)), reserved(spec))));
 
     List<Column> out = new ArrayList<>();
@@ -262,34 +266,55 @@ public final class SourceValidation {
 
   /**
    * Among rows valid so far, the latest updated_ts per key wins; ties go to the first read. Only
-   * the rows of keys held more than once are ranked: counting keys is a narrow hash aggregate,
-   * where ranking every row would shuffle and sort whole rows. What is counted is a 64-bit hash of
-   * the key over all rows, so the count reads the key columns alone and shuffles one long per
-   * distinct key; a hash shared by two keys only sends both to the ranking, which goes by the key
-   * itself and skips rows with a problem.
+   * the rows of keys held more than once are ranked, where ranking every row would shuffle and
+   * sort whole rows. Those keys are found by a 64-bit hash of the key over every parsed row, so
+   * the search reads the key columns alone and shuffles one long per row; a hash shared by two
+   * keys only sends both to the ranking, which goes by the key itself.
+   *
+   * <p>The repeated keys are looked up once, before the plan is built (one small job): a source
+   * without any, the usual case, is ranked not at all. Otherwise the rows of those keys are
+   * checked again on their own (few, so their reference joins are small), ranked, and the losers
+   * marked by read position in the one pass over every row.
+   *
+   * @param checked every row, with its problems so far
+   * @param unreferenced the same rows before the reference checks
+   * @param everyRow the parsed rows, one per input row
    */
-  private static Dataset<Row> duplicates(Dataset<Row> rows, SourceSpec spec) {
+  private static Dataset<Row> duplicates(
+      Dataset<Row> checked, Dataset<Row> unreferenced, Dataset<Row> everyRow, SourceSpec spec, Map<String, Dataset<Row>> parents) {
     Column keyHash = xxhash64(spec.key().stream().map(k -> col(k)).toArray(Column[]::new));
-    Dataset<Row> contested =
-        rows.groupBy(keyHash.as(KEY_HASH)).count()
-            .filter(col("count").gt(1))
+    // Counted over a window of sorted hashes, not by a hash aggregate: nearly every key is held
+    // once, so an aggregate's map-side pass would hash every row to reduce nothing.
+    Dataset<Row> repeated =
+        everyRow.select(keyHash.as(KEY_HASH))
+            .withColumn(HOLDERS, count(lit(1)).over(Window.partitionBy(KEY_HASH)))
+            .filter(col(HOLDERS).gt(1))
             .select(col(KEY_HASH))
-            .withColumn(CONTESTED, lit(true));
-    // Broadcast: repeated keys are few (a source with more than max-reject-ratio of them fails the
-    // gate), and a broadcast leaves the source's rows where they are instead of shuffling them.
-    Dataset<Row> marked = rows.withColumn(KEY_HASH, keyHash).join(broadcast(contested), JoinKeys.of(KEY_HASH), "left").drop(KEY_HASH);
+            .distinct()
+            .cache();
+    if (repeated.isEmpty()) {
+      repeated.unpersist();
+      return checked;
+    }
     List<Column> order = new ArrayList<>();
     if (spec.versioned()) {
       order.add(col(SourceSpec.VERSION_COLUMN).desc_nulls_last());
     }
     order.add(col(RawSource.READ_SEQ).asc());
     var window = Window.partitionBy(spec.key().stream().map(k -> col(k)).toArray(Column[]::new)).orderBy(order.toArray(Column[]::new));
-    Dataset<Row> ranked =
-        marked.filter(col(CONTESTED).isNotNull().and(col(PROBLEM).isNull()))
-            .withColumn(PROBLEM, when(row_number().over(window).gt(1), new Problem(lit(true), Reason.DUPLICATE_KEY, String.join(",", spec.key())).asColumn()));
-    return marked.filter(col(CONTESTED).isNull().or(col(PROBLEM).isNotNull()))
-        .unionByName(ranked)
-        .drop(CONTESTED);
+    // Broadcast: repeated keys are few (a source with more than max-reject-ratio of them fails the
+    // gate), and a broadcast leaves the source's rows where they are instead of shuffling them.
+    Dataset<Row> contested = unreferenced.withColumn(KEY_HASH, keyHash).join(broadcast(repeated), JoinKeys.of(KEY_HASH), "left_semi");
+    Dataset<Row> losers =
+        references(contested, spec, parents)
+            .filter(col(PROBLEM).isNull())
+            .withColumn(RANK, row_number().over(window))
+            .filter(col(RANK).gt(1))
+            .select(col(RawSource.READ_SEQ).as(LOSER), lit(true).as(LOST));
+    Column duplicate = new Problem(col(LOST).isNotNull(), Reason.DUPLICATE_KEY, String.join(",", spec.key())).asColumn();
+    return checked.join(broadcast(losers), col(RawSource.READ_SEQ).equalTo(col(LOSER)), "left")
+        .withColumn(PROBLEM, coalesce(col(PROBLEM), duplicate))
+        .drop(LOSER, LOST);
   }
 
   private static List<Column> reserved(SourceSpec spec) {

@@ -91,9 +91,12 @@ class SourceValidationTest extends SparkTestBase {
             + "D2,A1,2026-05-01T10:00:00Z,,21.00,,1,,2026-05-02T10:00:00Z,,,open,\n"
             // a newer but invalid version does not knock out the valid one
             + "D3,A1,2026-05-01T10:00:00Z,,30.00,,1,,2026-05-02T10:00:00Z,,,open,2026-05-01T10:00:00Z\n"
-            + "D3,A1,2026-05-01T10:00:00Z,,31.00,,1,,2026-05-02T10:00:00Z,,,lost,2026-05-09T10:00:00Z\n";
+            + "D3,A1,2026-05-01T10:00:00Z,,31.00,,1,,2026-05-02T10:00:00Z,,,lost,2026-05-09T10:00:00Z\n"
+            // nor does a newer version naming an unknown account
+            + "D4,A1,2026-05-01T10:00:00Z,,40.00,,1,,2026-05-02T10:00:00Z,,,open,2026-05-01T10:00:00Z\n"
+            + "D4,A9,2026-05-01T10:00:00Z,,41.00,,1,,2026-05-02T10:00:00Z,,,open,2026-05-09T10:00:00Z\n";
     List<Row> rows = verdicts(InputContract.TRANSACTIONS, tx, parents).orderBy("order_id", "quoted_amount").collectAsList();
-    assertEquals(6, rows.size());
+    assertEquals(8, rows.size());
     Map<String, String> reasonByAmount = new HashMap<>();
     rows.forEach(r -> reasonByAmount.put(r.<BigDecimal>getAs("quoted_amount").toPlainString(), r.getAs(SourceValidation.REASON)));
     assertEquals("DUPLICATE_KEY", reasonByAmount.get("10.00"));
@@ -102,6 +105,8 @@ class SourceValidationTest extends SparkTestBase {
     assertEquals("DUPLICATE_KEY", reasonByAmount.get("21.00"));
     assertNull(reasonByAmount.get("30.00"));
     assertEquals("BAD_VALUE", reasonByAmount.get("31.00"));
+    assertNull(reasonByAmount.get("40.00"));
+    assertEquals("UNKNOWN_REFERENCE", reasonByAmount.get("41.00"));
   }
 
   @Test
