@@ -106,7 +106,7 @@ public final class SourceValidation {
     valueProblems.addAll(timeOrder(spec));
     Dataset<Row> checked = parsedRows.withColumn(PROBLEM, firstOf(valueProblems));
 
-    checked = duplicates(references(checked, spec, parents), checked, parsedRows, spec, parents);
+    checked = duplicates(references(checked, spec, parents), checked, spec, parents);
     checked = checked.withColumn(PROBLEM, firstOf(concat(List.of(col(PROBLEM)), reserved(spec))));
 
     List<Column> out = new ArrayList<>();
@@ -278,15 +278,14 @@ public final class SourceValidation {
    *
    * @param checked every row, with its problems so far
    * @param unreferenced the same rows before the reference checks
-   * @param everyRow the parsed rows, one per input row
    */
   private static Dataset<Row> duplicates(
-      Dataset<Row> checked, Dataset<Row> unreferenced, Dataset<Row> everyRow, SourceSpec spec, Map<String, Dataset<Row>> parents) {
+      Dataset<Row> checked, Dataset<Row> unreferenced, SourceSpec spec, Map<String, Dataset<Row>> parents) {
     Column keyHash = xxhash64(spec.key().stream().map(k -> col(k)).toArray(Column[]::new));
     // Counted over a window of sorted hashes, not by a hash aggregate: nearly every key is held
     // once, so an aggregate's map-side pass would hash every row to reduce nothing.
     Dataset<Row> repeated =
-        everyRow.select(keyHash.as(KEY_HASH))
+        unreferenced.select(keyHash.as(KEY_HASH))
             .withColumn(HOLDERS, count(lit(1)).over(Window.partitionBy(KEY_HASH)))
             .filter(col(HOLDERS).gt(1))
             .select(col(KEY_HASH))
