@@ -21,6 +21,7 @@ public record Settings(
     double maxRejectRatio,
     double confidence,
     long minSample,
+    double percentileResolution,
     int lookbackDays,
     long lockStaleHours,
     Set<String> families,

@@ -195,6 +195,10 @@ public final class SettingsLoader {
     if (minSample < 0) {
       problems.add("servicegap.stats.min-sample must be >= 0");
     }
+    double resolution = get(problems, "servicegap.stats.percentile-resolution", () -> sg.getDouble("stats.percentile-resolution"), 0.02);
+    if (!(resolution > 0 && resolution <= 1)) {
+      problems.add("servicegap.stats.percentile-resolution must be within (0, 1]");
+    }
     int lookback = get(problems, "servicegap.run.lookback-days", () -> sg.getInt("run.lookback-days"), 35);
     if (lookback < 0) {
       problems.add("servicegap.run.lookback-days must be >= 0");
@@ -257,6 +261,7 @@ public final class SettingsLoader {
         maxReject,
         confidence,
         minSample,
+        resolution,
         lookback,
         lockStale,
         Set.copyOf(families),

@@ -28,17 +28,18 @@ import org.apache.spark.sql.expressions.Window;
 /**
  * Percentiles of non-negative durations from log-scale histograms. Bin counts are additive, so
  * they are counted once at the finest keys and rolled up by summing, like every other state —
- * the raw events are never copied per period and grouping set. A value v falls in bin
- * floor(ln(1 + v) / ln(1 + {@link #RESOLUTION})), reported as the bin's geometric centre: the
- * reported percentile is within {@link #ERROR_BOUND} × (1 + true value) of the exact
- * nearest-rank percentile (e.g. within 0.025 h of a 4 h value).
+ * the raw events are never copied per period and grouping set. With resolution r
+ * (servicegap.stats.percentile-resolution) a value v falls in bin floor(ln(1 + v) / ln(1 + r)),
+ * reported as the bin's geometric centre: the reported percentile is within {@link
+ * #errorBound(double)} × (1 + true value) of the exact nearest-rank percentile.
  */
 public final class Percentiles {
-  public static final double RESOLUTION = 0.01;
-  /** (1 + RESOLUTION)^½ − 1: half a bin, relative to 1 + value. */
-  public static final double ERROR_BOUND = Math.sqrt(1 + RESOLUTION) - 1;
-
   private Percentiles() {}
+
+  /** (1 + resolution)^½ − 1: half a bin, relative to 1 + value. */
+  public static double errorBound(double resolution) {
+    return Math.sqrt(1 + resolution) - 1;
+  }
 
   /**
    * @param percentiles metric name → percentile in (0, 1]
@@ -47,9 +48,10 @@ public final class Percentiles {
   public static Dataset<Row> of(
       Dataset<Row> events, Column value, Map<String, Double> percentiles, String gap, String subjectType, String subjectKey, Settings settings, RunKeys run) {
     List<String> extra = subjectKey == null ? List.of() : List.of(subjectKey);
+    double resolution = settings.percentileResolution();
     Dataset<Row> binned =
         events.filter(value.isNotNull()) // greatest() below would turn an unknown value into 0
-            .withColumn("_bin", floor(log1p(greatest(value, lit(0.0))).divide(Math.log1p(RESOLUTION))).cast("int"));
+            .withColumn("_bin", floor(log1p(greatest(value, lit(0.0))).divide(Math.log1p(resolution))).cast("int"));
     List<String> binKeys = new ArrayList<>(extra);
     binKeys.add("_bin");
     Dataset<Row> histogram = StateRollup.rollUpCounts(binned, List.of(count(lit(1)).as("_count")), binKeys, settings.grains(), run);
@@ -68,7 +70,7 @@ public final class Percentiles {
     int i = 0;
     for (Map.Entry<String, Double> p : percentiles.entrySet()) {
       Column bin = min(when(col("_below").geq(col("_n").multiply(p.getValue())), col("_bin")));
-      aggs.add(pow(lit(1 + RESOLUTION), bin.plus(0.5)).minus(1).as("_p" + i));
+      aggs.add(pow(lit(1 + resolution), bin.plus(0.5)).minus(1).as("_p" + i));
       metrics.add(new Metric(p.getKey(), Estimate.point(col("_p" + i), col("_n"))));
       i++;
     }

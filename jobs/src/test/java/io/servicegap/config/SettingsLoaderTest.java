@@ -72,13 +72,14 @@ class SettingsLoaderTest {
                 + "servicegap.quality.max-reject-ratio = oops\n"
                 + "servicegap.metrics.families = [gap9]\n"
                 + "servicegap.dimensions = [reliability, courtesy]\n"
-                + "servicegap.stats.min-sampel = 3\n");
+                + "servicegap.stats.min-sampel = 3\n"
+                + "servicegap.stats.percentile-resolution = 0\n");
     ConfigurationException e = assertThrows(ConfigurationException.class, () -> SettingsLoader.load(file, ConfigFactory.empty(), List.of()));
     String all = String.join("\n", e.problems());
     for (String expected :
         List.of(
             "inputs.accounts.format", "inputs.transactions.path is required", "output.path is required", "Mars/Olympus", "fortnight",
-            "confidence", "max-reject-ratio", "gap9", "dimension-settings.courtesy", "unknown setting servicegap.stats.min-sampel")) {
+            "confidence", "percentile-resolution", "max-reject-ratio", "gap9", "dimension-settings.courtesy", "unknown setting servicegap.stats.min-sampel")) {
       assertTrue(all.contains(expected), () -> "missing '" + expected + "' in:\n" + all);
     }
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.servicegap.config.Settings;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -81,13 +82,30 @@ class CommunicationGapTest extends MetricFixtures {
     assertFalse(tidy.filter(col("metric").endsWith("_rate")).filter(col("ci_low").isNull()).count() > 0, "rates carry intervals");
   }
 
-  /** A percentile: within the histogram's stated bound of the exact nearest-rank value. */
+  @Test
+  void percentilesAreReadFromBinsOfTheConfiguredWidth() {
+    double exact = 30.0; // lateness p90: O2 30 h, O8 6 h
+    for (double resolution : new double[] {0.001, 0.5}) {
+      Settings s = settings("servicegap.stats.percentile-resolution = " + resolution);
+      Map<String, Row> all = metrics(new CommunicationGap().measure(events(s, transactions(), noSurveys())), "month", "2026-05-01", "ALL", "ALL", "ALL", "all/ALL");
+      assertPercentile(all, "lateness_hours_p90", exact, 2, resolution);
+      // The centre of the bin holding 30 h: bins are powers of 1 + resolution in 1 + value.
+      double bin = Math.floor(Math.log(1 + exact) / Math.log(1 + resolution));
+      assertEquals(Math.pow(1 + resolution, bin + 0.5) - 1, all.get("lateness_hours_p90").<Double>getAs("value"), 1e-9);
+    }
+  }
+
+  /** A percentile: within the default histogram's stated bound of the exact nearest-rank value. */
   static void assertPercentile(Map<String, Row> metrics, String name, double exact, long n) {
+    assertPercentile(metrics, name, exact, n, settings().percentileResolution());
+  }
+
+  static void assertPercentile(Map<String, Row> metrics, String name, double exact, long n, double resolution) {
     Row r = metrics.get(name);
     if (r == null) {
       throw new AssertionError("no " + name + " among " + metrics.keySet());
     }
-    assertEquals(exact, r.<Double>getAs("value"), Percentiles.ERROR_BOUND * (1 + exact), name);
+    assertEquals(exact, r.<Double>getAs("value"), Percentiles.errorBound(resolution) * (1 + exact), name);
     assertEquals(n, r.<Long>getAs("n"), name + " n");
   }
 

@@ -26,6 +26,11 @@ class FeeImpactTest extends MetricFixtures {
     return row(id, account, t, null, money(charged), money(charged), 1, 1, t, null, t, status);
   }
 
+  private static Object[] orderAt(String id, String account, String instant, String charged) {
+    java.sql.Timestamp t = ts(instant);
+    return row(id, account, t, null, money(charged), money(charged), 1, 1, t, null, t, "delivered");
+  }
+
   @Test
   void churnAfterAChangeAgainstOneWindowEarlierAndAgainstUntouchedAccounts() {
     Dataset<Row> accounts = frame(
@@ -86,5 +91,40 @@ class FeeImpactTest extends MetricFixtures {
     assertNull(p2.getAs("churn_rate_after"));
     assertNull(p2.getAs("churn_lift"));
     assertNull(p2.getAs("revenue_at_risk"));
+  }
+
+  /**
+   * Orders exactly on the windows' edges of a change effective 2026-05-15 (t), 30-day windows:
+   * activity at an instant looks at (instant − 30 d, instant], churn after it at (instant, instant
+   * + 30 d]; the window before is the same one 30 days earlier (t − 30 d = 04-15).
+   */
+  @Test
+  void ordersOnTheWindowsEdges() {
+    Dataset<Row> accounts = frame(
+        ACCOUNTS_DDL,
+        row("E1", "smb", "budget"), row("E2", "smb", "budget"), row("E3", "smb", "budget"), row("E4", "smb", "budget"), row("E5", "smb", "standard"));
+    Dataset<Row> transactions = frame(
+        ORDERS_DDL,
+        orderAt("O1", "E1", "2026-04-15T00:00:00Z", "3"), // at t − 30 d: active before (no order by t: churned); not active at t
+        orderAt("O2", "E2", "2026-05-15T00:00:00Z", "500"), // at t: active at t, not after it → churned; outside the year before t
+        orderAt("O3", "E3", "2026-05-01T00:00:00Z", "10"),
+        orderAt("O4", "E3", "2026-06-14T00:00:00Z", "10"), // exactly t + 30 d: retained
+        orderAt("O5", "E4", "2026-04-20T00:00:00Z", "40"),
+        orderAt("O6", "E4", "2026-06-14T00:00:01Z", "7"), // a second past t + 30 d: churned
+        orderAt("O7", "E5", "2026-04-15T00:00:01Z", "10"), // control: not active at 04-15, active at t, churned
+        orderAt("O8", "E5", "2026-05-15T00:00:00Z", "10"));
+    Dataset<Row> changes = frame(
+        "change_id string, effective_date date, price_tier string, segment string, change_pct double, description string",
+        row("P1", java.sql.Date.valueOf("2026-05-15"), "budget", "*", 0.08, "budget fee"));
+    Row p1 = FeeImpact.build(changes, accounts, keyedOrders(transactions, accounts, JUNE), SETTINGS, JUNE, Estimate.z(0.95)).first();
+    assertEquals(1L, (long) p1.getAs("accounts_before")); // E1
+    assertEquals(1.0, p1.<Double>getAs("churn_rate_before"), 1e-12);
+    assertEquals(3L, (long) p1.getAs("accounts_after")); // E2, E3, E4
+    assertEquals(2 / 3.0, p1.<Double>getAs("churn_rate_after"), 1e-12); // E2, E4
+    assertEquals(2 / 3.0 - 1.0, p1.<Double>getAs("churn_lift"), 1e-12);
+    assertEquals(1L, (long) p1.getAs("control_accounts_after")); // E5
+    assertNull(p1.getAs("control_churn_lift"), "no control account was active one window earlier");
+    // Churned after: E2 (its order at t is not in [t − 365 d, t)) and E4 (40; 7 came after t).
+    assertEquals(new BigDecimal("40.00"), p1.getAs("revenue_at_risk"));
   }
 }
