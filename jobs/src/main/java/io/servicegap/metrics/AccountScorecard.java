@@ -42,17 +42,17 @@ public final class AccountScorecard {
     Settings.AccountRisk risk = settings.accountRisk();
     Timestamp cutoff = run.cutoff();
     Column trailing = trailing(cutoff);
-    Dataset<Row> outcomes = CommunicationGap.promiseOutcomes(orders, settings.deliveryToleranceHours(), cutoff);
+    // Gap 4's definitions, counted per account in the one pass over its orders.
+    Column recentEligible = col("order_ts").geq(trailing).and(CommunicationGap.eligible(cutoff));
+    Column otifOrder = CommunicationGap.onTime(settings.deliveryToleranceHours()).and(CommunicationGap.inFull());
     Dataset<Row> byOrders =
         orders.groupBy("account_id").agg(
             sum(when(col("order_ts").geq(trailing).and(col("status").notEqual("cancelled")), coalesce(col("charged_amount"), col("quoted_amount"))))
                 .as("revenue_365d"),
             count_if(col("order_ts").geq(trailing)).as("orders_365d"),
-            max(to_date(col("order_ts"))).as("last_order_date"));
-    Dataset<Row> byOutcome =
-        outcomes.filter(col("order_ts").geq(trailing)).groupBy("account_id").agg(
-            count(lit(1)).as("eligible_orders_365d"),
-            sum(StateRollup.count(col("on_time").and(col("in_full")))).as("otif_orders"));
+            max(to_date(col("order_ts"))).as("last_order_date"),
+            count_if(recentEligible).as("eligible_orders_365d"),
+            count_if(recentEligible.and(otifOrder)).as("otif_orders"));
     Dataset<Row> byComplaint =
         complaints.groupBy("account_id").agg(
             count_if(col("opened_ts").geq(trailing)).as("complaints_365d"),
@@ -63,7 +63,6 @@ public final class AccountScorecard {
 
     Dataset<Row> joined = accounts.select("account_id", "segment", "price_tier")
         .join(byOrders, "account_id", "left")
-        .join(byOutcome, "account_id", "left")
         .join(byComplaint, "account_id", "left")
         .join(byAnswer, "account_id", "left")
         .na().fill(0L, new String[] {"orders_365d", "eligible_orders_365d", "otif_orders", "complaints_365d", "open_complaints", "answers_365d"})

@@ -78,15 +78,14 @@ public final class CommunicationGap implements MetricFamily {
    */
   static Dataset<Row> promiseOutcomes(Dataset<Row> orders, double toleranceHours, java.sql.Timestamp cutoff) {
     Column delivered = col("delivered_ts").isNotNull();
-    Column deadline = col("promised_ts").plus(expr("make_dt_interval(0, 0, 0, " + toleranceHours * 3600 + ")"));
-    Column onTime = delivered.and(col("delivered_ts").leq(deadline));
-    Column inFull = coalesce(delivered.and(col("qty_delivered").geq(col("qty_ordered"))), lit(false));
+    Column onTime = onTime(toleranceHours);
+    Column inFull = inFull();
     Column priced = col("charged_amount").isNotNull();
     Column priceKept = priced.and(col("charged_amount").leq(col("quoted_amount")));
     Column late = delivered.and(not(onTime));
     Column hoursLate = col("delivered_ts").cast(DataTypes.DoubleType).minus(col("promised_ts").cast(DataTypes.DoubleType)).divide(3600);
     return orders
-        .filter(col("status").notEqual("cancelled").and(delivered.or(col("promised_ts").lt(lit(cutoff)))))
+        .filter(eligible(cutoff))
         .select(
             col("account_id"),
             col("order_ts"),
@@ -105,4 +104,19 @@ public final class CommunicationGap implements MetricFamily {
             when(late, hoursLate).as("lateness_hours"));
   }
 
+  /** Not cancelled, and delivered or past its promised time by the cut-off: not pending. */
+  static Column eligible(java.sql.Timestamp cutoff) {
+    return col("status").notEqual("cancelled").and(col("delivered_ts").isNotNull().or(col("promised_ts").lt(lit(cutoff))));
+  }
+
+  /** Delivered by the promised time plus the delivery tolerance. */
+  static Column onTime(double toleranceHours) {
+    Column deadline = col("promised_ts").plus(expr("make_dt_interval(0, 0, 0, " + toleranceHours * 3600 + ")"));
+    return col("delivered_ts").isNotNull().and(col("delivered_ts").leq(deadline));
+  }
+
+  /** Delivered with at least the quantity ordered. */
+  static Column inFull() {
+    return coalesce(col("delivered_ts").isNotNull().and(col("qty_delivered").geq(col("qty_ordered"))), lit(false));
+  }
 }

@@ -1,8 +1,11 @@
 package io.servicegap.metrics;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -39,30 +42,25 @@ public final class FeeImpact {
     Column touched =
         col("c.price_tier").equalTo(ANY).or(col("c.price_tier").equalTo(col("a.price_tier")))
             .and(col("c.segment").equalTo(ANY).or(col("c.segment").equalTo(col("a.segment"))));
-    Column after = col("effective_date").cast(DataTypes.TimestampType);
     // Every account against every change (changes are few): touched or in the control group.
     Dataset<Row> pairs =
-        accounts.alias("a").crossJoin(effective.alias("c"))
-            .select(col("c.change_id"), col("a.account_id"), touched.as("touched"), after.as("after_ts"));
-    Dataset<Row> instants =
-        pairs.withColumn("window", lit("after")).withColumn("instant", col("after_ts"))
-            .unionByName(pairs.withColumn("window", lit("before")).withColumn("instant", Retention.windowEnd(col("after_ts"), -days)));
-    Dataset<Row> active =
-        Retention.churnAfter(instants, "instant", orders, days, run.cutoff())
-            .filter(Retention.activeAt(col("instant"), days));
-    Dataset<Row> withRevenue = active.join(trailingRevenue(orders, effective), JoinKeys.of("change_id", "account_id"), "left");
+        accounts.alias("a").crossJoin(effective.alias("c")).select(col("c.change_id"), col("a.account_id"), touched.as("touched"));
+    Dataset<Row> withOrders =
+        pairs.join(aroundChanges(orders, effective, days), JoinKeys.of("change_id", "account_id"), "left")
+            .na().fill(false, new String[] {"active_before", "retained_before", "active_after", "retained_after"})
+            .withColumn("churned_before", col("active_before").and(col("retained_before").equalTo(false)))
+            .withColumn("churned_after", col("active_after").and(col("retained_after").equalTo(false)));
 
     List<Column> states = new ArrayList<>();
     for (String group : List.of("touched", "control")) {
       Column inGroup = group.equals("touched") ? col("touched") : col("touched").equalTo(false);
       for (String w : List.of("before", "after")) {
-        Column counted = inGroup.and(col("window").equalTo(w));
-        states.add(sum(StateRollup.count(counted)).as(group + "_" + w + "_active"));
-        states.add(sum(StateRollup.count(counted.and(col(Retention.CHURNED)))).as(group + "_" + w + "_churned"));
+        states.add(sum(StateRollup.count(inGroup.and(col("active_" + w)))).as(group + "_" + w + "_active"));
+        states.add(sum(StateRollup.count(inGroup.and(col("churned_" + w)))).as(group + "_" + w + "_churned"));
       }
     }
-    states.add(sum(when(col("touched").and(col("window").equalTo("after")).and(col(Retention.CHURNED)), col("revenue_365d"))).as("revenue_at_risk"));
-    Dataset<Row> perChange = withRevenue.groupBy("change_id").agg(states.get(0), states.subList(1, states.size()).toArray(Column[]::new));
+    states.add(sum(when(col("touched").and(col("churned_after")), col("revenue_365d"))).as("revenue_at_risk"));
+    Dataset<Row> perChange = withOrders.groupBy("change_id").agg(states.get(0), states.subList(1, states.size()).toArray(Column[]::new));
 
     // The window before always closed by the cut-off; the one after may still be open.
     Column evaluable = Retention.windowEnd(col("effective_date").cast(DataTypes.TimestampType), days).leq(lit(run.cutoff()));
@@ -95,14 +93,27 @@ public final class FeeImpact {
     return Estimate.rate(col(prefix + "_churned"), when(evaluable, col(prefix + "_active")), z);
   }
 
-  /** Per change and account: revenue (charged, else quoted; not cancelled) of the 365 days before the change. */
-  private static Dataset<Row> trailingRevenue(Dataset<Row> orders, Dataset<Row> changes) {
-    Column start = Retention.windowEnd(col("c.effective_date").cast(DataTypes.TimestampType), -365);
-    Column end = col("c.effective_date").cast(DataTypes.TimestampType);
+  /**
+   * Per change and account with an order around it, in one pass over the orders: whether it was
+   * active on the effective date t (an order in (t − window, t]) and retained after it (an order in
+   * (t, t + window]), the same one window earlier, and its revenue (charged, else quoted; not
+   * cancelled) of the 365 days before t. This is {@link Retention}'s churn, evaluated at two known
+   * instants per change without sorting the orders.
+   */
+  private static Dataset<Row> aroundChanges(Dataset<Row> orders, Dataset<Row> changes, int days) {
+    Column t = col("c.effective_date").cast(DataTypes.TimestampType);
+    Column before = Retention.windowEnd(t, -days);
+    Column yearBefore = Retention.windowEnd(t, -365);
+    Column ts = col("o.order_ts");
+    Column revenue = when(col("o.status").notEqual("cancelled").and(ts.geq(yearBefore)).and(ts.lt(t)), coalesce(col("o.charged_amount"), col("o.quoted_amount")));
     return orders.alias("o")
-        .filter(col("status").notEqual("cancelled"))
-        .join(changes.alias("c"), col("o.order_ts").geq(start).and(col("o.order_ts").lt(end)))
+        .join(broadcast(changes.alias("c")), ts.gt(least(Retention.windowEnd(before, -days), yearBefore)).and(ts.leq(Retention.windowEnd(t, days))))
         .groupBy(col("c.change_id"), col("o.account_id"))
-        .agg(sum(coalesce(col("o.charged_amount"), col("o.quoted_amount"))).as("revenue_365d"));
+        .agg(
+            max(Retention.orderedIn(ts, Retention.windowEnd(before, -days), before)).as("active_before"),
+            max(Retention.orderedIn(ts, before, Retention.windowEnd(before, days))).as("retained_before"),
+            max(Retention.orderedIn(ts, before, t)).as("active_after"),
+            max(Retention.orderedIn(ts, t, Retention.windowEnd(t, days))).as("retained_after"),
+            sum(revenue).as("revenue_365d"));
   }
 }

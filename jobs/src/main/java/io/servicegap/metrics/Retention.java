@@ -1,10 +1,8 @@
 package io.servicegap.metrics;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.when;
 
@@ -21,9 +19,7 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * calendar days in the session time zone.
  */
 public final class Retention {
-  /** Added columns: the account's latest order at or before the instant, and its first after it. */
-  public static final String LAST_ORDER = "last_order_ts";
-
+  /** Added column: the account's first order after the instant. */
   public static final String NEXT_ORDER = "next_order_ts";
   /** The instant's window has closed by the cut-off. */
   public static final String EVALUABLE = "evaluable";
@@ -37,7 +33,7 @@ public final class Retention {
 
   /**
    * The instants (rows with {@code account_id} and the timestamp column {@code instant}) with
-   * {@link #LAST_ORDER}, {@link #NEXT_ORDER}, {@link #EVALUABLE} and {@link #CHURNED} added.
+   * {@link #NEXT_ORDER}, {@link #EVALUABLE} and {@link #CHURNED} added.
    *
    * @param orders orders placed by the cut-off, any status; only account_id and order_ts are read
    */
@@ -46,15 +42,12 @@ public final class Retention {
         instants.withColumn(TIME, col(instant)).withColumn(KIND, lit(1))
             .unionByName(orders.select(col("account_id"), col("order_ts").as(TIME), lit(0).as(KIND)), true);
     // Orders sort before instants at the same time: an order at t is "at or before t", never after.
-    // One sort serves both: the running max is linear, and the next order is the next non-null
-    // order time after the row.
+    // The next order is the next non-null order time after the row in that one sort.
     WindowSpec byTime = Window.partitionBy("account_id").orderBy(col(TIME), col(KIND));
-    WindowSpec forward = byTime.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Column orderTime = when(col(KIND).equalTo(0), col(TIME));
     Column evaluable = windowEnd(col(instant), windowDays).leq(lit(cutoff));
     Column next = col(NEXT_ORDER);
     return events
-        .withColumn(LAST_ORDER, max(orderTime).over(forward))
         .withColumn(NEXT_ORDER, lead(orderTime, 1, null, true).over(byTime))
         .filter(col(KIND).equalTo(1))
         .withColumn(EVALUABLE, evaluable)
@@ -67,8 +60,12 @@ public final class Retention {
     return t.plus(expr("make_interval(0, 0, 0, " + days + ", 0, 0, 0)"));
   }
 
-  /** Whether the account had an order in (t − days, t]: active at t. */
-  public static Column activeAt(Column t, int days) {
-    return coalesce(col(LAST_ORDER).gt(windowEnd(t, -days)), lit(false));
+  /**
+   * Whether an order at {@code orderTs} lies in (after, until]: with until = after + window, an
+   * order that retains the account after {@code after}; with after = until − window, one that
+   * makes it active at {@code until}.
+   */
+  public static Column orderedIn(Column orderTs, Column after, Column until) {
+    return orderTs.gt(after).and(orderTs.leq(until));
   }
 }

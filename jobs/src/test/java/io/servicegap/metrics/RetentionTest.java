@@ -1,10 +1,12 @@
 package io.servicegap.metrics;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -33,30 +35,39 @@ class RetentionTest extends MetricFixtures {
         row("edge-evaluable", "A1", ts("2026-05-02T00:00:00Z")),
         // an account's only order: nothing after it → churned
         row("only-order", "A2", ts("2026-01-15T00:00:00Z")),
-        // its only order is exactly 30 d before: not in (t − 30 d, t] → not active
-        row("inactive", "A2", ts("2026-02-14T00:00:00Z")),
         row("never-ordered", "A3", ts("2026-04-01T00:00:00Z")));
-    Dataset<Row> out = Retention.churnAfter(instants, "t", orders, WINDOW, MAY.cutoff())
-        .withColumn("active", Retention.activeAt(col("t"), WINDOW));
+    Dataset<Row> out = Retention.churnAfter(instants, "t", orders, WINDOW, MAY.cutoff());
     assertEquals(instants.count(), out.count(), "one row per instant, none per order");
     Map<String, Row> byId = new HashMap<>();
     out.collectAsList().forEach(r -> byId.put(r.getAs("id"), r));
 
-    assertOutcome(byId.get("at-order"), true, false, true);
-    assertEquals(ts("2026-03-01T10:00:00Z"), byId.get("at-order").getAs(Retention.LAST_ORDER));
+    assertOutcome(byId.get("at-order"), true, false);
     assertEquals(ts("2026-03-31T10:00:00Z"), byId.get("at-order").getAs(Retention.NEXT_ORDER));
-    assertOutcome(byId.get("gap"), true, true, true);
-    assertOutcome(byId.get("too-recent"), false, null, false); // last order 03-31: 40 d before
-    assertOutcome(byId.get("edge-evaluable"), true, false, false);
-    assertOutcome(byId.get("only-order"), true, true, true);
-    assertOutcome(byId.get("inactive"), true, true, false);
-    assertOutcome(byId.get("never-ordered"), true, true, false);
+    assertOutcome(byId.get("gap"), true, true);
+    assertOutcome(byId.get("too-recent"), false, null);
+    assertOutcome(byId.get("edge-evaluable"), true, false);
+    assertOutcome(byId.get("only-order"), true, true);
+    assertOutcome(byId.get("never-ordered"), true, true);
   }
 
-  private static void assertOutcome(Row r, boolean evaluable, Boolean churned, Boolean active) {
+  @Test
+  void anOrderInAWindowIsAfterItsStartAndAtOrBeforeItsEnd() {
+    Dataset<Row> orders = frame(
+        "id string, order_ts timestamp",
+        row("at-start", ts("2026-03-01T00:00:00Z")),
+        row("just-after-start", ts("2026-03-01T00:00:01Z")),
+        row("at-end", ts("2026-03-31T00:00:00Z")),
+        row("just-after-end", ts("2026-03-31T00:00:01Z")));
+    Column t = lit(ts("2026-03-01T00:00:00Z"));
+    Map<String, Boolean> in = new HashMap<>();
+    orders.select(col("id"), Retention.orderedIn(col("order_ts"), t, Retention.windowEnd(t, WINDOW))).collectAsList()
+        .forEach(r -> in.put(r.getString(0), r.getBoolean(1)));
+    assertEquals(Map.of("at-start", false, "just-after-start", true, "at-end", true, "just-after-end", false), in);
+  }
+
+  private static void assertOutcome(Row r, boolean evaluable, Boolean churned) {
     String id = r.getAs("id");
     assertEquals(evaluable, r.<Boolean>getAs(Retention.EVALUABLE), id + " evaluable");
     assertEquals(churned, r.<Boolean>getAs(Retention.CHURNED), id + " churned");
-    assertEquals(active, r.<Boolean>getAs("active"), id + " active");
   }
 }
