@@ -45,7 +45,8 @@ public final class CustomerGap implements MetricFamily {
 
   /**
    * Additive states of answers with both scores, per report key and dimension: answers, sums and
-   * sums of squares of expectation, perception and gap, and exceeded/met/failed counts.
+   * sums of squares of expectation, perception and gap, and exceeded/met/failed counts. Shared
+   * with Gap 1 and servqual_gap: computed once per run.
    */
   static Dataset<Row> dimensionStates(MeasuredEvents in) {
     Dataset<Row> answers =
@@ -69,7 +70,7 @@ public final class CustomerGap implements MetricFamily {
             List.of("dimension"),
             in.settings().grains(),
             in.run());
-    return byDimension;
+    return in.shared().cache(byDimension);
   }
 
   private static List<Metric> perSubject(double z) {

@@ -9,7 +9,7 @@ import org.apache.spark.sql.Row;
 /**
  * Keyed events of the run's window (see {@link io.servicegap.keys.EventKeys}), every order placed
  * by the cut-off (for churn, which looks past the window), the accepted management estimates when
- * configured, and the settings and run keys the families need.
+ * configured, the settings and run keys the families need, and the results they share.
  */
 public record MeasuredEvents(
     Dataset<Row> orders,
@@ -19,4 +19,5 @@ public record MeasuredEvents(
     Optional<Dataset<Row>> estimates,
     Settings settings,
     RunKeys run,
-    double z) {}
+    double z,
+    SharedResults shared) {}

@@ -23,6 +23,7 @@ import io.servicegap.metrics.PhaseImpact;
 import io.servicegap.metrics.RecoveryGap;
 import io.servicegap.metrics.RecoveryParadox;
 import io.servicegap.metrics.Scorecard;
+import io.servicegap.metrics.SharedResults;
 import io.servicegap.metrics.StandardsGap;
 import io.servicegap.metrics.MeasuredEvents;
 import io.servicegap.metrics.MetricFamily;
@@ -123,7 +124,9 @@ public final class ServiceGapJob {
       } else {
         LOG.info("quarantine not published: this run read only {}", ingested.accepted().keySet());
       }
-      clock.time("measure and stage gap_metrics", () -> publisher.stage(gapMetrics(ingested, keyed, run), OutputTables.GAP_METRICS));
+      try (SharedResults shared = new SharedResults()) {
+        clock.time("measure and stage gap_metrics", () -> publisher.stage(gapMetrics(ingested, keyed, run, shared), OutputTables.GAP_METRICS));
+      }
       if (publisher.hasStagedRows(OutputTables.GAP_METRICS)) {
         staged.add(OutputTables.GAP_SCORECARD);
         Dataset<Row> stagedMetrics = spark.read().parquet(publisher.stagedPath(OutputTables.GAP_METRICS).toString());
@@ -253,7 +256,7 @@ public final class ServiceGapJob {
   }
 
   /** Every family's tidy rows, with the run's columns; one plan, so shared scans are reused. */
-  Dataset<Row> gapMetrics(Ingestion.Result in, KeyedEvents keyed, RunKeys run) {
+  Dataset<Row> gapMetrics(Ingestion.Result in, KeyedEvents keyed, RunKeys run, SharedResults shared) {
     Column needed = Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run);
     Dataset<Row> history = keyed.orders();
     java.util.function.UnaryOperator<Dataset<Row>> inWindow = d -> d == null ? null : d.filter(needed);
@@ -261,7 +264,7 @@ public final class ServiceGapJob {
     Dataset<Row> answers = inWindow.apply(keyed.answers());
     Dataset<Row> complaints = inWindow.apply(keyed.complaints());
     Optional<Dataset<Row>> estimates = in.has("management_estimates") ? Optional.of(in.rows("management_estimates")) : Optional.empty();
-    MeasuredEvents events = new MeasuredEvents(orders, history, complaints, answers, estimates, settings, run, Estimate.z(settings.confidence()));
+    MeasuredEvents events = new MeasuredEvents(orders, history, complaints, answers, estimates, settings, run, Estimate.z(settings.confidence()), shared);
     Dataset<Row> all = null;
     for (MetricFamily f : FAMILIES) {
       if (settings.runs(f.name())) {

@@ -62,7 +62,7 @@ abstract class MetricFixtures extends SparkTestBase {
         inWindow.apply(history), history,
         inWindow.apply(keyedComplaints(complaints, transactions, accounts, run)),
         inWindow.apply(keyedAnswers(surveys, transactions, accounts, run)),
-        java.util.Optional.ofNullable(estimates), settings, run, Estimate.z(settings.confidence()));
+        java.util.Optional.ofNullable(estimates), settings, run, Estimate.z(settings.confidence()), new SharedResults());
   }
 
   /** Orders as ingestion accepts them (with their account's segment and tier), keyed. */
