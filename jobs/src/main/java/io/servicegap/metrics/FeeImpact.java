@@ -103,14 +103,15 @@ public final class FeeImpact {
   private static Dataset<Row> aroundChanges(Dataset<Row> orders, Dataset<Row> changes, int days) {
     Column t = col("c.effective_date").cast(DataTypes.TimestampType);
     Column before = Retention.windowEnd(t, -days);
+    Column beforeStart = Retention.windowEnd(before, -days);
     Column yearBefore = Retention.windowEnd(t, -365);
     Column ts = col("o.order_ts");
     Column revenue = when(col("o.status").notEqual("cancelled").and(ts.geq(yearBefore)).and(ts.lt(t)), coalesce(col("o.charged_amount"), col("o.quoted_amount")));
     return orders.alias("o")
-        .join(broadcast(changes.alias("c")), ts.gt(least(Retention.windowEnd(before, -days), yearBefore)).and(ts.leq(Retention.windowEnd(t, days))))
+        .join(broadcast(changes.alias("c")), ts.gt(least(beforeStart, yearBefore)).and(ts.leq(Retention.windowEnd(t, days))))
         .groupBy(col("c.change_id"), col("o.account_id"))
         .agg(
-            max(Retention.orderedIn(ts, Retention.windowEnd(before, -days), before)).as("active_before"),
+            max(Retention.orderedIn(ts, beforeStart, before)).as("active_before"),
             max(Retention.orderedIn(ts, before, Retention.windowEnd(before, days))).as("retained_before"),
             max(Retention.orderedIn(ts, before, t)).as("active_after"),
             max(Retention.orderedIn(ts, t, Retention.windowEnd(t, days))).as("retained_after"),
