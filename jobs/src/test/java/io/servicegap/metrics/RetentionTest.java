@@ -35,6 +35,8 @@ class RetentionTest extends MetricFixtures {
         row("edge-evaluable", "A1", ts("2026-05-02T00:00:00Z")),
         // an account's only order: nothing after it → churned
         row("only-order", "A2", ts("2026-01-15T00:00:00Z")),
+        // 30 d after that only order, with none since → churned
+        row("long-after-last", "A2", ts("2026-02-14T00:00:00Z")),
         row("never-ordered", "A3", ts("2026-04-01T00:00:00Z")));
     Dataset<Row> out = Retention.churnAfter(instants, "t", orders, WINDOW, MAY.cutoff());
     assertEquals(instants.count(), out.count(), "one row per instant, none per order");
@@ -47,6 +49,7 @@ class RetentionTest extends MetricFixtures {
     assertOutcome(byId.get("too-recent"), false, null);
     assertOutcome(byId.get("edge-evaluable"), true, false);
     assertOutcome(byId.get("only-order"), true, true);
+    assertOutcome(byId.get("long-after-last"), true, true);
     assertOutcome(byId.get("never-ordered"), true, true);
   }
 
