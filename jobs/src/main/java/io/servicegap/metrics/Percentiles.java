@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.servicegap.config.Settings;
 import io.servicegap.keys.GroupingSets;
@@ -59,9 +60,14 @@ public final class Percentiles {
     List<Column> group = new ArrayList<>();
     GroupingSets.reportKeys().forEach(k -> group.add(col(k)));
     extra.forEach(k -> group.add(col(k)));
-    var byGroup = Window.partitionBy(group.toArray(Column[]::new));
+    // A hash of the group leads the window's sort: its prefix then orders nearly every pair of
+    // rows, where the keys themselves (strings, the grain first) would be compared in full.
+    List<Column> hashed = new ArrayList<>(List.of(col("_group")));
+    hashed.addAll(group);
+    var byGroup = Window.partitionBy(hashed.toArray(Column[]::new));
     Dataset<Row> cumulative =
         histogram
+            .withColumn("_group", xxhash64(group.toArray(Column[]::new)))
             .withColumn("_below", sum(col("_count")).over(byGroup.orderBy(col("_bin")).rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
             .withColumn("_n", sum(col("_count")).over(byGroup));
     List<Column> aggs = new ArrayList<>();
@@ -74,7 +80,7 @@ public final class Percentiles {
       metrics.add(new Metric(p.getKey(), Estimate.point(col("_p" + i), col("_n"))));
       i++;
     }
-    Dataset<Row> result = cumulative.groupBy(group.toArray(Column[]::new)).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+    Dataset<Row> result = cumulative.groupBy(hashed.toArray(Column[]::new)).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
     return MetricTable.tidy(result, gap, subjectType, subjectKey == null ? lit(GroupingSets.ALL) : col(subjectKey), metrics);
   }
 }
