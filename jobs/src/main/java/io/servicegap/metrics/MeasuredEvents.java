@@ -7,13 +7,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Keyed events of the run's window (see {@link io.servicegap.keys.EventKeys}), every order placed
- * by the cut-off (for churn, which looks past the window), the accepted management estimates when
- * configured, the settings and run keys the families need, and the results they share.
+ * Keyed events of the run's window (see {@link io.servicegap.keys.EventKeys}), the accepted
+ * management estimates when configured, the settings and run keys the families need, and the
+ * results they share. Churn reads the window's orders: an order after an instant of the window
+ * lies in the window too.
  */
 public record MeasuredEvents(
     Dataset<Row> orders,
-    Dataset<Row> orderHistory,
     Dataset<Row> complaints,
     Dataset<Row> answers,
     Optional<Dataset<Row>> estimates,

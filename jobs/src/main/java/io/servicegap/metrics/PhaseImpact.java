@@ -34,8 +34,7 @@ public final class PhaseImpact implements MetricFamily {
 
   @Override
   public Dataset<Row> measure(MeasuredEvents in) {
-    Settings.Retention r = in.settings().retention();
-    Dataset<Row> churn = Retention.churnAfter(responses(in.answers(), r), "submitted_ts", in.orderHistory(), r.churnAfterDays(), in.run().cutoff());
+    Dataset<Row> churn = churnAfterInstants(in).filter(col(INSTANT_OF).equalTo(RESPONSE));
     List<Column> states = new ArrayList<>();
     states.add(count(lit(1)).as("responses"));
     for (String c : CLASSES) {
@@ -103,6 +102,44 @@ public final class PhaseImpact implements MetricFamily {
 
   private static Column retention(String responseClass, double z) {
     return Estimate.rate(col(responseClass + "_retained"), col(responseClass + "_evaluable"), z);
+  }
+
+  private static final String INSTANT_OF = "_instant_of";
+  private static final String RESPONSE = "response";
+  private static final String RECOVERY = "recovery";
+
+  /**
+   * Churn after each survey response (with its class) and after each complaint resolved within
+   * its standard, the instants the impact family measures retention from: one sort of the
+   * window's orders for both (the next order after an instant in the window lies in it too), cached
+   * for the measuring pass with only the columns the roll-ups read.
+   */
+  private static Dataset<Row> churnAfterInstants(MeasuredEvents in) {
+    List<Column> kept = new ArrayList<>(List.of(col("account_id")));
+    EventKeys.keys().forEach(k -> kept.add(col(k)));
+    Dataset<Row> instants = responses(in.answers(), in.settings().retention())
+        .select(concat(kept, col("class"), col("submitted_ts").as("_at"), lit(RESPONSE).as(INSTANT_OF)));
+    Dataset<Row> recovered = RecoveryParadox.recovered(in);
+    if (recovered != null) {
+      instants = instants.unionByName(
+          recovered.select(concat(kept, lit(null).cast("string").as("class"), col("resolved_ts").as("_at"), lit(RECOVERY).as(INSTANT_OF))));
+    }
+    List<Column> states = new ArrayList<>();
+    EventKeys.keys().forEach(k -> states.add(col(k)));
+    states.addAll(List.of(col("class"), col(INSTANT_OF), col(Retention.EVALUABLE), col(Retention.CHURNED)));
+    int days = in.settings().retention().churnAfterDays();
+    return in.shared().cache(Retention.churnAfter(instants, "_at", in.orders(), days, in.run().cutoff()).select(states.toArray(Column[]::new)));
+  }
+
+  /** Churn after each complaint recovered within its standard (see {@link #churnAfterInstants}). */
+  static Dataset<Row> churnAfterRecoveries(MeasuredEvents in) {
+    return churnAfterInstants(in).filter(col(INSTANT_OF).equalTo(RECOVERY));
+  }
+
+  private static Column[] concat(List<Column> first, Column... more) {
+    List<Column> all = new ArrayList<>(first);
+    all.addAll(List.of(more));
+    return all.toArray(Column[]::new);
   }
 
   /**

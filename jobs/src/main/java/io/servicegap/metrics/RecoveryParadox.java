@@ -6,12 +6,14 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.when;
 
 import io.servicegap.config.Grain;
@@ -38,6 +40,12 @@ import org.apache.spark.sql.types.DataTypes;
  */
 public final class RecoveryParadox implements MetricFamily {
   private static final String STANDARD = "resolution";
+  private static final String TIME = "_t";
+  private static final String KIND = "_kind"; // 0 an order, 1 a complaint
+  private static final String NEXT_ORDER = "_next_order";
+  private static final String SECOND_TIME_AFTER = "_second_time_after";
+  private static final String LAST_COMPLAINT = "_last_complaint";
+  private static final String NEXT_COMPLAINT = "_next_complaint";
 
   @Override
   public String name() {
@@ -51,17 +59,8 @@ public final class RecoveryParadox implements MetricFamily {
       return in.orders().sparkSession().createDataFrame(List.of(), MetricTable.schema());
     }
     int days = in.settings().retention().churnAfterDays();
-    // Each complaint resolved within its standard counts once, from the moment it was resolved.
-    Dataset<Row> recovered =
-        StandardsGap.standardEvents(resolution, in, "account_id", "resolved_ts")
-            .filter(col("resolved_ts").isNotNull().and(col("breach").equalTo(false)));
     Dataset<Row> recoveredStates =
-        StateRollup.rollUp(
-            Retention.churnAfter(recovered, "resolved_ts", in.orderHistory(), days, in.run().cutoff()),
-            retentionStates("recovered"),
-            List.of(),
-            in.settings().grains(),
-            in.run());
+        StateRollup.rollUp(PhaseImpact.churnAfterRecoveries(in), retentionStates("recovered"), List.of(), in.settings().grains(), in.run());
     Dataset<Row> joined =
         recoveredStates.join(
             uncomplained(in, days),
@@ -82,6 +81,19 @@ public final class RecoveryParadox implements MetricFamily {
   }
 
   /**
+   * Complaints resolved within the resolution standard, each once, from the moment it was
+   * resolved; null when no resolution standard is configured.
+   */
+  static Dataset<Row> recovered(MeasuredEvents in) {
+    Settings.Standard resolution = in.settings().standards().get(STANDARD);
+    if (resolution == null) {
+      return null;
+    }
+    return StandardsGap.standardEvents(resolution, in, "account_id", "resolved_ts")
+        .filter(col("resolved_ts").isNotNull().and(col("breach").equalTo(false)));
+  }
+
+  /**
    * Accounts that ordered in a period and opened no complaint in it, churn measured from the
    * period's end; per grain, period, segment and tier (the phase key does not apply: ALL).
    */
@@ -93,75 +105,104 @@ public final class RecoveryParadox implements MetricFamily {
 
   /**
    * The baseline's states before grouping sets. Churn after a period's end, by the one definition
-   * of {@link Retention}, without sorting every order against every period end: the first order
-   * after a period is the first order of the account's next period with orders (or, when that
-   * period starts exactly at the instant, its first order after its start, else the first order of
-   * the period after it). One shuffle of orders and complaints by account, one sort of
-   * account-periods.
+   * of {@link Retention}, from one sort of each account's orders and complaints, without grouping
+   * orders into account-periods: a period's last order stands for it. That row's neighbours in
+   * time order tell the rest: the next order (the first after the period or, when it falls exactly
+   * on the period's end, the next distinct order time after it), the latest complaint before it
+   * and the first after it, and the latest order date of each tier.
    *
    * @param orders keyed orders of the run's window placed by the cut-off (later periods hold none)
-   * @param tiers the price tiers orders can have (servicegap.price-tiers): a period's tiers are
-   *     one flag each, which keeps the aggregation a hash aggregate of fixed-width values
+   * @param tiers the price tiers orders can have (servicegap.price-tiers)
    */
   static Dataset<Row> uncomplainedByKeys(Dataset<Row> orders, Dataset<Row> complaints, int days, List<Grain> grains, List<String> tiers, RunKeys run) {
+    // A complaint counts by its date: placed at its date's midnight, after any order at that instant.
     Dataset<Row> activity =
-        orders.select(col("account_id"), col("segment"), col("price_tier"), col("order_ts"), col(EventKeys.EVENT_DATE), lit(0).as("_complaint"))
+        orders.select(col("account_id"), col("segment"), col("price_tier"), col("order_ts").as(TIME), col(EventKeys.EVENT_DATE), lit(0).as(KIND))
             .unionByName(complaints.select(
                 col("account_id"), col("segment"), lit(null).cast(DataTypes.StringType).as("price_tier"),
-                lit(null).cast(DataTypes.TimestampType).as("order_ts"), col(EventKeys.EVENT_DATE), lit(1).as("_complaint")))
-            .repartition(col("account_id")); // every later step is per account: no further shuffle
-    List<Column> states = periodStates(tiers);
+                col(EventKeys.EVENT_DATE).cast(DataTypes.TimestampType).as(TIME), col(EventKeys.EVENT_DATE), lit(1).as(KIND)));
+    WindowSpec byTime = Window.partitionBy("account_id").orderBy(col(TIME), col(KIND));
+    WindowSpec upToHere = byTime.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    Column isOrder = col(KIND).equalTo(0);
+    Column complaintDate = when(isOrder.unary_$bang(), col(EventKeys.EVENT_DATE));
+    List<Column> neighbours = new java.util.ArrayList<>(List.of(
+        col("*"),
+        lead(when(isOrder, col(TIME)), 1, null, true).over(byTime).as(NEXT_ORDER),
+        lag(col(TIME), 1).over(byTime).as("_previous"),
+        max(complaintDate).over(upToHere).as(LAST_COMPLAINT),
+        lead(complaintDate, 1, null, true).over(byTime).as(NEXT_COMPLAINT)));
+    for (int i = 0; i < tiers.size(); i++) {
+      Column tierDate = when(isOrder.and(col("price_tier").equalTo(tiers.get(i))), col(EventKeys.EVENT_DATE));
+      neighbours.add(max(tierDate).over(upToHere).as(tierDate(i)));
+    }
+    // The first order at each distinct time: the second such after a period's last order is the
+    // first order strictly after the next order's time.
+    Column newTime = when(isOrder.and(col("_previous").isNull().or(col("_previous").lt(col(TIME)))), col(TIME));
     Dataset<Row> periods =
-        Periods.expand(activity, EventKeys.EVENT_DATE, grains, run)
-            .groupBy(col("account_id"), col("segment"), col(Periods.GRAIN), col(Periods.PERIOD_START))
-            .agg(states.get(0), states.subList(1, states.size()).toArray(Column[]::new))
-            .filter(col("_first").isNotNull());
-    WindowSpec next = Window.partitionBy(col("account_id"), col(Periods.GRAIN)).orderBy(col(Periods.PERIOD_START));
-    Column instant = least(periodEnd().cast(DataTypes.TimestampType), lit(run.cutoff()));
-    Column firstAfter =
-        when(lead(col(Periods.PERIOD_START), 1).over(next).cast(DataTypes.TimestampType).equalTo(instant),
-                coalesce(lead(col("_first_after_start"), 1).over(next), lead(col("_first"), 2).over(next)))
-            .otherwise(lead(col("_first"), 1).over(next));
-    Column windowEnd = Retention.windowEnd(col("_instant"), days);
-    Column evaluable = windowEnd.leq(lit(run.cutoff()));
-    Column retained = evaluable.and(col("_first_after").isNotNull()).and(col("_first_after").leq(windowEnd));
+        activity.select(neighbours.toArray(Column[]::new)) // one select: one window operator
+            .withColumn(SECOND_TIME_AFTER, lead(newTime, 2, null, true).over(byTime))
+            .filter(isOrder)
+            .withColumn("_period", explode(array(grains.stream().map(g -> periodOfOrder(g, days, tiers.size(), run)).toArray(Column[]::new))))
+            .filter(col("_period.counted"));
+    List<Column> sums = new java.util.ArrayList<>();
+    List<Column> byTier = new java.util.ArrayList<>();
+    for (int i = 0; i < tiers.size(); i++) {
+      Column inTier = col("_period.tier" + i);
+      sums.add(sum(StateRollup.count(inTier)).as("_periods" + i));
+      sums.add(sum(StateRollup.count(inTier.and(col("_period.evaluable")))).as("_evaluable" + i));
+      sums.add(sum(StateRollup.count(inTier.and(col("_period.retained")))).as("_retained" + i));
+      byTier.add(struct(lit(tiers.get(i)).as("price_tier"), col("_periods" + i).as("periods"),
+          col("_evaluable" + i).as("evaluable"), col("_retained" + i).as("retained")));
+    }
+    // Summed per tier flag, then one row per tier that had a period: the sum runs over account-periods once.
     return periods
-        .withColumn("_instant", instant)
-        .withColumn("_first_after", firstAfter)
-        .filter(col("_complained").equalTo(0))
-        .withColumn("price_tier", explode(array(tierNames(tiers).toArray(Column[]::new))))
-        .filter(col("price_tier").isNotNull())
-        .groupBy(Periods.GRAIN, Periods.PERIOD_START, "segment", "price_tier")
-        .agg(sum(StateRollup.count(evaluable)).as("uncomplained_evaluable"), sum(StateRollup.count(retained)).as("uncomplained_retained"));
+        .groupBy(col("_period.grain").as(Periods.GRAIN), col("_period.start").as(Periods.PERIOD_START), col("segment"))
+        .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new))
+        .withColumn("_tier", explode(array(byTier.toArray(Column[]::new))))
+        .filter(col("_tier.periods").gt(0))
+        .select(col(Periods.GRAIN), col(Periods.PERIOD_START), col("segment"), col("_tier.price_tier").as("price_tier"),
+            col("_tier.evaluable").as("uncomplained_evaluable"), col("_tier.retained").as("uncomplained_retained"));
   }
 
-  /** Per account-period: complained at all, first order, first order after its first midnight, a flag per tier. */
-  private static List<Column> periodStates(List<String> tiers) {
-    Column start = col(Periods.PERIOD_START).cast(DataTypes.TimestampType);
-    List<Column> aggs = new java.util.ArrayList<>(List.of(
-        max(col("_complaint")).as("_complained"),
-        min(col("order_ts")).as("_first"),
-        min(when(col("order_ts").gt(start), col("order_ts"))).as("_first_after_start")));
-    for (int i = 0; i < tiers.size(); i++) {
-      aggs.add(max(when(col("price_tier").equalTo(tiers.get(i)), true)).as("_tier" + i));
+  /**
+   * For an order of {@link #uncomplainedByKeys}, its period of grain {@code g}: whether the order
+   * stands for an uncomplained period of the run's window (it is the period's last order), the
+   * period's churn states, and a flag per tier the period had an order in.
+   */
+  private static Column periodOfOrder(Grain g, int days, int tierCount, RunKeys run) {
+    Column date = col(EventKeys.EVENT_DATE);
+    Column start = switch (g) {
+      case DAY -> date;
+      case WEEK -> trunc(date, "week");
+      case MONTH -> trunc(date, "month");
+    };
+    Column endDate = switch (g) {
+      case DAY -> date_add(start, 1);
+      case WEEK -> date_add(start, 7);
+      case MONTH -> add_months(start, 1);
+    };
+    Column next = col(NEXT_ORDER);
+    Column inWindow = start.between(lit(java.sql.Date.valueOf(run.firstPeriod(g))), lit(java.sql.Date.valueOf(run.lastPeriod(g))));
+    Column last = next.isNull().or(next.geq(endDate.cast(DataTypes.TimestampType)));
+    Column complained = coalesce(col(LAST_COMPLAINT).geq(start), lit(false)).or(coalesce(col(NEXT_COMPLAINT).lt(endDate), lit(false)));
+    Column instant = least(endDate.cast(DataTypes.TimestampType), lit(run.cutoff()));
+    Column firstAfter = when(next.equalTo(instant), col(SECOND_TIME_AFTER)).otherwise(next);
+    Column windowEnd = Retention.windowEnd(instant, days);
+    Column evaluable = windowEnd.leq(lit(run.cutoff()));
+    List<Column> fields = new java.util.ArrayList<>(List.of(
+        lit(g.label()).as("grain"),
+        start.as("start"),
+        inWindow.and(last).and(complained.unary_$bang()).as("counted"),
+        evaluable.as("evaluable"),
+        evaluable.and(firstAfter.isNotNull()).and(firstAfter.leq(windowEnd)).as("retained")));
+    for (int i = 0; i < tierCount; i++) {
+      fields.add(coalesce(col(tierDate(i)).geq(start), lit(false)).as("tier" + i));
     }
-    return aggs;
+    return struct(fields.toArray(Column[]::new));
   }
 
-  /** Per period, the name of each tier it had an order in, else null. */
-  private static List<Column> tierNames(List<String> tiers) {
-    List<Column> names = new java.util.ArrayList<>();
-    for (int i = 0; i < tiers.size(); i++) {
-      names.add(when(col("_tier" + i), lit(tiers.get(i))));
-    }
-    return names;
-  }
-
-  /** The first instant after a period, as a date. */
-  private static Column periodEnd() {
-    return when(col(Periods.GRAIN).equalTo("day"), date_add(col(Periods.PERIOD_START), 1))
-        .when(col(Periods.GRAIN).equalTo("week"), date_add(col(Periods.PERIOD_START), 7))
-        .otherwise(add_months(col(Periods.PERIOD_START), 1));
+  private static String tierDate(int i) {
+    return "_tier_date" + i;
   }
 
   private static List<Column> retentionStates(String group) {

@@ -258,13 +258,12 @@ public final class ServiceGapJob {
   /** Every family's tidy rows, with the run's columns; one plan, so shared scans are reused. */
   Dataset<Row> gapMetrics(Ingestion.Result in, KeyedEvents keyed, RunKeys run, SharedResults shared) {
     Column needed = Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run);
-    Dataset<Row> history = keyed.orders();
     java.util.function.UnaryOperator<Dataset<Row>> inWindow = d -> d == null ? null : d.filter(needed);
-    Dataset<Row> orders = inWindow.apply(history);
+    Dataset<Row> orders = inWindow.apply(keyed.orders());
     Dataset<Row> answers = inWindow.apply(keyed.answers());
     Dataset<Row> complaints = inWindow.apply(keyed.complaints());
     Optional<Dataset<Row>> estimates = in.has("management_estimates") ? Optional.of(in.rows("management_estimates")) : Optional.empty();
-    MeasuredEvents events = new MeasuredEvents(orders, history, complaints, answers, estimates, settings, run, Estimate.z(settings.confidence()), shared);
+    MeasuredEvents events = new MeasuredEvents(orders, complaints, answers, estimates, settings, run, Estimate.z(settings.confidence()), shared);
     Dataset<Row> all = null;
     for (MetricFamily f : FAMILIES) {
       if (settings.runs(f.name())) {

@@ -52,14 +52,14 @@ abstract class MetricFixtures extends SparkTestBase {
     return events(settings, MAY, accounts(), transactions, complaints, surveys, estimates);
   }
 
-  /** Events of a run's window, keyed as the job keys them; orderHistory holds every order. */
+  /** Events of a run's window, keyed as the job keys them. */
   static MeasuredEvents events(
       Settings settings, RunKeys run, Dataset<Row> accounts, Dataset<Row> transactions, Dataset<Row> complaints, Dataset<Row> surveys, Dataset<Row> estimates) {
     Dataset<Row> history = keyedOrders(transactions, accounts, run);
     java.util.function.Function<Dataset<Row>, Dataset<Row>> inWindow =
         d -> d.filter(io.servicegap.keys.Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run));
     return new MeasuredEvents(
-        inWindow.apply(history), history,
+        inWindow.apply(history),
         inWindow.apply(keyedComplaints(complaints, transactions, accounts, run)),
         inWindow.apply(keyedAnswers(surveys, transactions, accounts, run)),
         java.util.Optional.ofNullable(estimates), settings, run, Estimate.z(settings.confidence()), new SharedResults());

@@ -75,20 +75,23 @@ class RecoveryBaselineTest extends MetricFixtures {
       }
     }
     assertTrue(midnightOrders > 20, "the fixture exercises midnight orders");
-    MeasuredEvents in = events(
-        SETTINGS, RUN, frame(ACCOUNTS_DDL, accounts.toArray(Object[][]::new)), frame(ORDERS_DDL, orders.toArray(Object[][]::new)),
-        frame(COMPLAINTS_DDL, complaints.toArray(Object[][]::new)), noSurveys(), null);
+    Dataset<Row> accountRows = frame(ACCOUNTS_DDL, accounts.toArray(Object[][]::new));
+    Dataset<Row> orderRows = frame(ORDERS_DDL, orders.toArray(Object[][]::new));
+    MeasuredEvents in = events(SETTINGS, RUN, accountRows, orderRows, frame(COMPLAINTS_DDL, complaints.toArray(Object[][]::new)), noSurveys(), null);
 
     Dataset<Row> actual = RecoveryParadox.uncomplainedByKeys(in.orders(), in.complaints(), DAYS, SETTINGS.grains(), SETTINGS.priceTiers(), RUN);
-    Dataset<Row> expected = byDefinition(in);
+    Dataset<Row> expected = byDefinition(in, keyedOrders(orderRows, accountRows, RUN));
     long groups = expected.count();
     assertTrue(groups > 100, "the fixture covers many periods");
     Dataset<Row> ordered = actual.select(expected.columns()[0], java.util.Arrays.copyOfRange(expected.columns(), 1, expected.columns().length));
     assertSameRows(expected, spark.createDataFrame(ordered.rdd(), expected.schema())); // nullability aside
   }
 
-  /** The baseline as SPEC states it: each (account, period) with orders and no complaint, churn after the period's end. */
-  private static Dataset<Row> byDefinition(MeasuredEvents in) {
+  /**
+   * The baseline as SPEC states it: each (account, period) with orders and no complaint, churn
+   * after the period's end among every order, the window's and the earlier ones.
+   */
+  private static Dataset<Row> byDefinition(MeasuredEvents in, Dataset<Row> everyOrder) {
     Dataset<Row> ordered =
         Periods.expand(in.orders().select("account_id", "segment", "price_tier", EventKeys.EVENT_DATE), EventKeys.EVENT_DATE, SETTINGS.grains(), RUN).distinct();
     Dataset<Row> complained =
@@ -101,7 +104,7 @@ class RecoveryBaselineTest extends MetricFixtures {
         ordered.join(complained, JoinKeys.of("account_id", Periods.GRAIN, Periods.PERIOD_START), "left_anti")
             .withColumn("period_end", least(end.cast(DataTypes.TimestampType), lit(RUN.cutoff())));
     Column evaluable = col(Retention.EVALUABLE);
-    return Retention.churnAfter(instants, "period_end", in.orderHistory(), DAYS, RUN.cutoff())
+    return Retention.churnAfter(instants, "period_end", everyOrder, DAYS, RUN.cutoff())
         .groupBy(Periods.GRAIN, Periods.PERIOD_START, "segment", "price_tier")
         .agg(
             sum(StateRollup.count(evaluable)).as("uncomplained_evaluable"),
