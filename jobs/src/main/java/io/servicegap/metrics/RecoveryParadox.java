@@ -40,8 +40,8 @@ import org.apache.spark.sql.types.DataTypes;
  */
 public final class RecoveryParadox implements MetricFamily {
   private static final String STANDARD = "resolution";
-  private static final String TIME = "_t";
-  private static final String KIND = "_kind"; // 0 an order, 1 a complaint
+  private static final String TIME = Retention.TIME;
+  private static final String KIND = Retention.KIND; // 0 an order, 1 a complaint
   private static final String NEXT_ORDER = "_next_order";
   private static final String SECOND_TIME_AFTER = "_second_time_after";
   private static final String LAST_COMPLAINT = "_last_complaint";
@@ -121,7 +121,7 @@ public final class RecoveryParadox implements MetricFamily {
             .unionByName(complaints.select(
                 col("account_id"), col("segment"), lit(null).cast(DataTypes.StringType).as("price_tier"),
                 col(EventKeys.EVENT_DATE).cast(DataTypes.TimestampType).as(TIME), col(EventKeys.EVENT_DATE), lit(1).as(KIND)));
-    WindowSpec byTime = Window.partitionBy("account_id").orderBy(col(TIME), col(KIND));
+    WindowSpec byTime = Retention.byAccountInTime();
     WindowSpec upToHere = byTime.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Column isOrder = col(KIND).equalTo(0);
     Column complaintDate = when(isOrder.unary_$bang(), col(EventKeys.EVENT_DATE));
