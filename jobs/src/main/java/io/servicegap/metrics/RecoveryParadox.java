@@ -139,7 +139,7 @@ public final class RecoveryParadox implements MetricFamily {
     // first order strictly after the next order's time.
     Column newTime = when(isOrder.and(col("_previous").isNull().or(col("_previous").lt(col(TIME)))), col(TIME));
     Dataset<Row> periods =
-        activity.select(neighbours.toArray(Column[]::new)) // one select: one window operator
+        Retention.withAccountHash(activity).select(neighbours.toArray(Column[]::new)) // one select: one window operator
             .withColumn(SECOND_TIME_AFTER, lead(newTime, 2, null, true).over(byTime))
             .filter(isOrder)
             .withColumn("_period", explode(array(grains.stream().map(g -> periodOfOrder(g, days, tiers.size(), run)).toArray(Column[]::new))))

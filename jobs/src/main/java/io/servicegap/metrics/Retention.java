@@ -29,6 +29,7 @@ public final class Retention {
 
   static final String TIME = "_t";
   static final String KIND = "_kind"; // 0 an order, else another event: orders come first at one time
+  private static final String ACCOUNT_HASH = "_account_hash";
 
   private Retention() {}
 
@@ -48,21 +49,26 @@ public final class Retention {
     Column orderTime = when(col(KIND).equalTo(0), col(TIME));
     Column evaluable = windowEnd(col(instant), windowDays).leq(lit(cutoff));
     Column next = col(NEXT_ORDER);
-    return events
+    return withAccountHash(events)
         .withColumn(NEXT_ORDER, lead(orderTime, 1, null, true).over(byTime))
         .filter(col(KIND).equalTo(1))
         .withColumn(EVALUABLE, evaluable)
         .withColumn(CHURNED, when(evaluable, next.isNull().or(next.gt(windowEnd(col(instant), windowDays)))))
-        .drop(TIME, KIND);
+        .drop(TIME, KIND, ACCOUNT_HASH);
   }
 
   /**
-   * Each account's rows in order of {@link #TIME}, then {@link #KIND}. A hash of the account id
-   * leads the partitioning and so the sort: its prefix tells nearly any two accounts apart, where
-   * an id's first bytes often do not and rows would be compared in full.
+   * Each account's rows in order of {@link #TIME}, then {@link #KIND}, over rows {@link
+   * #withAccountHash}. The hash leads the partitioning and so the sort: its prefix tells nearly
+   * any two accounts apart, where an id's first bytes often do not and rows would be compared in
+   * full. A column, not an expression, so that windows over a window's output share its sort.
    */
   static WindowSpec byAccountInTime() {
-    return Window.partitionBy(xxhash64(col("account_id")), col("account_id")).orderBy(col(TIME), col(KIND));
+    return Window.partitionBy(col(ACCOUNT_HASH), col("account_id")).orderBy(col(TIME), col(KIND));
+  }
+
+  static Dataset<Row> withAccountHash(Dataset<Row> rows) {
+    return rows.withColumn(ACCOUNT_HASH, xxhash64(col("account_id")));
   }
 
   /** t + days, in calendar days of the session time zone. */
