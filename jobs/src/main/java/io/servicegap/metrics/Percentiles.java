@@ -48,14 +48,29 @@ public final class Percentiles {
    */
   public static Dataset<Row> of(
       Dataset<Row> events, Column value, Map<String, Double> percentiles, String gap, String subjectType, String subjectKey, Settings settings, RunKeys run) {
+    Dataset<Row> binned = events.withColumn(BIN, bin(value, settings));
+    return fromCounts(binned, count(lit(1)), percentiles, gap, subjectType, subjectKey, settings, run);
+  }
+
+  /** The bin column of rows binned by {@link #bin}. */
+  public static final String BIN = "_bin";
+
+  /** The histogram bin of a value: null for an unknown value (never bin 0). */
+  public static Column bin(Column value, Settings settings) {
+    return when(value.isNotNull(), floor(log1p(greatest(value, lit(0.0))).divide(Math.log1p(settings.percentileResolution()))).cast("int"));
+  }
+
+  /**
+   * {@link #of} over rows already binned ({@link #BIN}, at the finest keys or finer): {@code count}
+   * sums to the number of values in each row's bin; rows without a bin are left out.
+   */
+  public static Dataset<Row> fromCounts(
+      Dataset<Row> binned, Column count, Map<String, Double> percentiles, String gap, String subjectType, String subjectKey, Settings settings, RunKeys run) {
     List<String> extra = subjectKey == null ? List.of() : List.of(subjectKey);
     double resolution = settings.percentileResolution();
-    Dataset<Row> binned =
-        events.filter(value.isNotNull()) // greatest() below would turn an unknown value into 0
-            .withColumn("_bin", floor(log1p(greatest(value, lit(0.0))).divide(Math.log1p(resolution))).cast("int"));
     List<String> binKeys = new ArrayList<>(extra);
-    binKeys.add("_bin");
-    Dataset<Row> histogram = StateRollup.rollUpCounts(binned, List.of(count(lit(1)).as("_count")), binKeys, settings.grains(), run);
+    binKeys.add(BIN);
+    Dataset<Row> histogram = StateRollup.rollUpCounts(binned.filter(col(BIN).isNotNull()), List.of(count.as("_count")), binKeys, settings.grains(), run);
 
     List<Column> group = new ArrayList<>();
     GroupingSets.reportKeys().forEach(k -> group.add(col(k)));
@@ -68,14 +83,14 @@ public final class Percentiles {
     Dataset<Row> cumulative =
         histogram
             .withColumn("_group", xxhash64(group.toArray(Column[]::new)))
-            .withColumn("_below", sum(col("_count")).over(byGroup.orderBy(col("_bin")).rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
+            .withColumn("_below", sum(col("_count")).over(byGroup.orderBy(col(BIN)).rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
             .withColumn("_n", sum(col("_count")).over(byGroup));
     List<Column> aggs = new ArrayList<>();
     aggs.add(max(col("_n")).as("_n"));
     List<Metric> metrics = new ArrayList<>();
     int i = 0;
     for (Map.Entry<String, Double> p : percentiles.entrySet()) {
-      Column bin = min(when(col("_below").geq(col("_n").multiply(p.getValue())), col("_bin")));
+      Column bin = min(when(col("_below").geq(col("_n").multiply(p.getValue())), col(BIN)));
       aggs.add(pow(lit(1 + resolution), bin.plus(0.5)).minus(1).as("_p" + i));
       metrics.add(new Metric(p.getKey(), Estimate.point(col("_p" + i), col("_n"))));
       i++;

@@ -1,6 +1,7 @@
 package io.servicegap.metrics;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -53,15 +54,28 @@ public final class StandardsGap implements MetricFamily {
       return in.orders().sparkSession().createDataFrame(List.of(), MetricTable.schema());
     }
     double z = in.z();
+    // One aggregate of the events at the finest keys, per standard and duration bin, feeds both the
+    // compliance states and the percentiles' histogram; cached, since each reads other columns of
+    // it and would otherwise scan and aggregate the orders and complaints again.
+    List<Column> finest = new ArrayList<>();
+    EventKeys.keys().forEach(k -> finest.add(col(k)));
+    finest.add(col("standard"));
+    finest.add(col(Percentiles.BIN));
+    Dataset<Row> binned =
+        in.shared().cache(
+            events.withColumn(Percentiles.BIN, Percentiles.bin(col("value"), in.settings()))
+                .groupBy(finest.toArray(Column[]::new))
+                .agg(
+                    sum(StateRollup.count(col("counted"))).as("counted"),
+                    sum(StateRollup.count(col("breach"))).as("breaches"),
+                    sum(col("excess")).as("excess_sum"),
+                    sum(col("excess").multiply(col("excess"))).as("excess_sumsq"),
+                    sum(StateRollup.count(col("excess").isNotNull())).as("excess_n"),
+                    count(lit(1)).as("events")));
     Dataset<Row> byStandard =
         StateRollup.rollUp(
-            events,
-            List.of(
-                sum(StateRollup.count(col("counted"))).as("counted"),
-                sum(StateRollup.count(col("breach"))).as("breaches"),
-                sum(col("excess")).as("excess_sum"),
-                sum(col("excess").multiply(col("excess"))).as("excess_sumsq"),
-                sum(StateRollup.count(col("excess").isNotNull())).as("excess_n")),
+            binned,
+            List.of("counted", "breaches", "excess_sum", "excess_sumsq", "excess_n").stream().map(s -> sum(col(s)).as(s)).toList(),
             List.of("standard"),
             in.settings().grains(),
             in.run());
@@ -75,7 +89,7 @@ public final class StandardsGap implements MetricFamily {
     percentiles.put("value_p90", 0.9);
     return MetricTable.tidy(byStandard, GAP, "standard", col("standard"), perStandard)
         .unionByName(MetricTable.tidy(pooled, GAP, "all", lit(GroupingSets.ALL), List.of(perStandard.get(0))))
-        .unionByName(Percentiles.of(events, col("value"), percentiles, GAP, "standard", "standard", in.settings(), in.run()));
+        .unionByName(Percentiles.fromCounts(binned, sum(col("events")), percentiles, GAP, "standard", "standard", in.settings(), in.run()));
   }
 
   /**
