@@ -30,11 +30,7 @@ public final class Periods {
   public static Dataset<Row> expand(Dataset<Row> rows, String dateColumn, List<Grain> grains, RunKeys run) {
     List<Column> periods = new ArrayList<>();
     for (Grain g : grains) {
-      Column start = switch (g) {
-        case DAY -> col(dateColumn);
-        case WEEK -> trunc(col(dateColumn), "week");
-        case MONTH -> trunc(col(dateColumn), "month");
-      };
+      Column start = start(g, col(dateColumn));
       Column inWindow =
           start.between(lit(Date.valueOf(run.firstPeriod(g))), lit(Date.valueOf(run.lastPeriod(g))));
       periods.add(struct(lit(g.label()).as(GRAIN), start.as(PERIOD_START), inWindow.as("in_window")));
@@ -44,6 +40,15 @@ public final class Periods {
         .withColumn(GRAIN, col("_period." + GRAIN))
         .withColumn(PERIOD_START, col("_period." + PERIOD_START))
         .drop("_period", dateColumn);
+  }
+
+  /** The first day of the period of grain {@code g} holding {@code date}. */
+  public static Column start(Grain g, Column date) {
+    return switch (g) {
+      case DAY -> date;
+      case WEEK -> trunc(date, "week");
+      case MONTH -> trunc(date, "month");
+    };
   }
 
   /** Events a run needs: those dated from the first day of the earliest period it recomputes. */

@@ -26,6 +26,9 @@ import org.apache.spark.sql.Row;
 public final class PhaseImpact implements MetricFamily {
   public static final String GAP = "impact";
   public static final List<String> CLASSES = List.of("exceeded", "met", "failed");
+  private static final String INSTANT_OF = "_instant_of"; // which kind of instant churn was measured after
+  private static final String RESPONSE = "response";
+  private static final String RECOVERY = "recovery";
 
   @Override
   public String name() {
@@ -103,10 +106,6 @@ public final class PhaseImpact implements MetricFamily {
   private static Column retention(String responseClass, double z) {
     return Estimate.rate(col(responseClass + "_retained"), col(responseClass + "_evaluable"), z);
   }
-
-  private static final String INSTANT_OF = "_instant_of";
-  private static final String RESPONSE = "response";
-  private static final String RECOVERY = "recovery";
 
   /**
    * Churn after each survey response (with its class) and after each complaint resolved within

@@ -13,7 +13,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.when;
 
 import io.servicegap.config.Grain;
@@ -170,12 +169,7 @@ public final class RecoveryParadox implements MetricFamily {
    * period's churn states, and a flag per tier the period had an order in.
    */
   private static Column periodOfOrder(Grain g, int days, int tierCount, RunKeys run) {
-    Column date = col(EventKeys.EVENT_DATE);
-    Column start = switch (g) {
-      case DAY -> date;
-      case WEEK -> trunc(date, "week");
-      case MONTH -> trunc(date, "month");
-    };
+    Column start = Periods.start(g, col(EventKeys.EVENT_DATE));
     Column endDate = switch (g) {
       case DAY -> date_add(start, 1);
       case WEEK -> date_add(start, 7);
