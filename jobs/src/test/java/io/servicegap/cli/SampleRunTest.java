@@ -113,6 +113,8 @@ class SampleRunTest extends SparkTestBase {
       String id = record.replaceAll("^\\{\"[a-z_]+\":\"([^\"]+)\".*$", "$1").replaceAll("^([^,{]+),.*$", "$1");
       actual.put(r.getAs("source") + " " + id, r.getAs("reason") + " " + r.getAs("column_name"));
       assertEquals(java.sql.Date.valueOf(AS_OF), r.getAs("run_date"));
+      String file = r.getAs("source_file");
+      assertTrue(file != null && file.endsWith("/" + r.getAs("source") + ".csv"), () -> "source_file of " + r);
     }
     assertEquals(expected, actual);
   }
