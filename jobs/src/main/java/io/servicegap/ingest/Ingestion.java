@@ -146,7 +146,7 @@ public final class Ingestion {
   }
 
   /** Text columns other than identifiers (the key, references) and the quarantined record. */
-  static List<String> fewValued(Dataset<Row> verdicts, SourceSpec spec) {
+  private static List<String> fewValued(Dataset<Row> verdicts, SourceSpec spec) {
     List<String> names = new ArrayList<>();
     for (StructField f : verdicts.schema().fields()) {
       boolean id = spec.key().contains(f.name()) || spec.column(f.name()).map(c -> c.references() != null).orElse(false);
