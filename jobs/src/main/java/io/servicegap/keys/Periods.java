@@ -29,17 +29,25 @@ public final class Periods {
    */
   public static Dataset<Row> expand(Dataset<Row> rows, String dateColumn, List<Grain> grains, RunKeys run) {
     List<Column> periods = new ArrayList<>();
+    List<String> starts = new ArrayList<>();
     for (Grain g : grains) {
-      Column start = start(g, col(dateColumn));
+      // A column of its own, computed once per row: in the exploded structs each use would
+      // evaluate the truncation again.
+      String startColumn = "_start_" + g.label();
+      rows = rows.withColumn(startColumn, start(g, col(dateColumn)));
+      starts.add(startColumn);
+      Column start = col(startColumn);
       Column inWindow =
           start.between(lit(Date.valueOf(run.firstPeriod(g))), lit(Date.valueOf(run.lastPeriod(g))));
       periods.add(struct(lit(g.label()).as(GRAIN), start.as(PERIOD_START), inWindow.as("in_window")));
     }
+    starts.add("_period");
+    starts.add(dateColumn);
     return rows.withColumn("_period", explode(array(periods.toArray(Column[]::new))))
         .filter(col("_period.in_window"))
         .withColumn(GRAIN, col("_period." + GRAIN))
         .withColumn(PERIOD_START, col("_period." + PERIOD_START))
-        .drop("_period", dateColumn);
+        .drop(starts.toArray(String[]::new));
   }
 
   /** The first day of the period of grain {@code g} holding {@code date}. */

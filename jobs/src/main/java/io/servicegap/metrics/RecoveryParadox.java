@@ -140,8 +140,22 @@ public final class RecoveryParadox implements MetricFamily {
     Dataset<Row> periods =
         Retention.withAccountHash(activity).select(neighbours.toArray(Column[]::new)) // one select: one window operator
             .withColumn(SECOND_TIME_AFTER, lead(newTime, 2, null, true).over(byTime))
-            .filter(isOrder)
-            .withColumn("_period", explode(array(grains.stream().map(g -> periodOfOrder(g, days, tiers.size(), run)).toArray(Column[]::new))))
+            .filter(isOrder);
+    // Each grain's period bounds as columns of their own, computed once per order: inside the
+    // exploded structs below every use would evaluate its date arithmetic again.
+    for (Grain g : grains) {
+      periods = periods.withColumn(start(g), Periods.start(g, col(EventKeys.EVENT_DATE)));
+      Column endDate = switch (g) {
+        case DAY -> date_add(col(start(g)), 1);
+        case WEEK -> date_add(col(start(g)), 7);
+        case MONTH -> add_months(col(start(g)), 1);
+      };
+      periods = periods.withColumn(end(g), endDate).withColumn(endTime(g), col(end(g)).cast(DataTypes.TimestampType));
+      periods = periods.withColumn(instant(g), least(col(endTime(g)), lit(run.cutoff())));
+      periods = periods.withColumn(windowEnd(g), Retention.windowEnd(col(instant(g)), days));
+    }
+    periods = periods
+            .withColumn("_period", explode(array(grains.stream().map(g -> periodOfOrder(g, tiers.size(), run)).toArray(Column[]::new))))
             .filter(col("_period.counted"));
     List<Column> sums = new java.util.ArrayList<>();
     List<Column> byTier = new java.util.ArrayList<>();
@@ -168,20 +182,14 @@ public final class RecoveryParadox implements MetricFamily {
    * stands for an uncomplained period of the run's window (it is the period's last order), the
    * period's churn states, and a flag per tier the period had an order in.
    */
-  private static Column periodOfOrder(Grain g, int days, int tierCount, RunKeys run) {
-    Column start = Periods.start(g, col(EventKeys.EVENT_DATE));
-    Column endDate = switch (g) {
-      case DAY -> date_add(start, 1);
-      case WEEK -> date_add(start, 7);
-      case MONTH -> add_months(start, 1);
-    };
+  private static Column periodOfOrder(Grain g, int tierCount, RunKeys run) {
+    Column start = col(start(g));
     Column next = col(NEXT_ORDER);
     Column inWindow = start.between(lit(java.sql.Date.valueOf(run.firstPeriod(g))), lit(java.sql.Date.valueOf(run.lastPeriod(g))));
-    Column last = next.isNull().or(next.geq(endDate.cast(DataTypes.TimestampType)));
-    Column complained = coalesce(col(LAST_COMPLAINT).geq(start), lit(false)).or(coalesce(col(NEXT_COMPLAINT).lt(endDate), lit(false)));
-    Column instant = least(endDate.cast(DataTypes.TimestampType), lit(run.cutoff()));
-    Column firstAfter = when(next.equalTo(instant), col(SECOND_TIME_AFTER)).otherwise(next);
-    Column windowEnd = Retention.windowEnd(instant, days);
+    Column last = next.isNull().or(next.geq(col(endTime(g))));
+    Column complained = coalesce(col(LAST_COMPLAINT).geq(start), lit(false)).or(coalesce(col(NEXT_COMPLAINT).lt(col(end(g))), lit(false)));
+    Column firstAfter = when(next.equalTo(col(instant(g))), col(SECOND_TIME_AFTER)).otherwise(next);
+    Column windowEnd = col(windowEnd(g));
     Column evaluable = windowEnd.leq(lit(run.cutoff()));
     List<Column> fields = new java.util.ArrayList<>(List.of(
         lit(g.label()).as("grain"),
@@ -193,6 +201,27 @@ public final class RecoveryParadox implements MetricFamily {
       fields.add(coalesce(col(tierDate(i)).geq(start), lit(false)).as("tier" + i));
     }
     return struct(fields.toArray(Column[]::new));
+  }
+
+  private static String start(Grain g) {
+    return "_start_" + g.label();
+  }
+
+  private static String end(Grain g) {
+    return "_end_" + g.label();
+  }
+
+  private static String endTime(Grain g) {
+    return "_end_time_" + g.label();
+  }
+
+  /** When churn after the period is judged: its end, or the cut-off for a period still open. */
+  private static String instant(Grain g) {
+    return "_instant_" + g.label();
+  }
+
+  private static String windowEnd(Grain g) {
+    return "_window_end_" + g.label();
   }
 
   private static String tierDate(int i) {
