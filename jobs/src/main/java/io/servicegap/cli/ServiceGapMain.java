@@ -29,6 +29,7 @@ public final class ServiceGapMain {
   public static final int BAD_CONFIGURATION = 2;
   public static final int QUALITY_GATE = 3;
   private static final Logger LOG = LoggerFactory.getLogger(ServiceGapMain.class);
+  private static final String MIN_SCAN_SPLITS = "spark.sql.files.minPartitionNum";
 
   private ServiceGapMain() {}
 
@@ -159,6 +160,12 @@ public final class ServiceGapMain {
     SparkConf conf = new SparkConf().setAppName("servicegap");
     conf.setIfMissing("spark.master", settings.sparkMaster());
     settings.sparkConf().forEach(conf::setIfMissing);
-    return SparkSession.builder().config(conf).getOrCreate();
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    if (!conf.contains(MIN_SCAN_SPLITS)) {
+      // Four scan tasks per core at least: by default a scan gets one per core and 128 MB splits,
+      // so 10 M orders (610 MB) ran as 5 tasks on 2 cores, the last alone on one core.
+      spark.conf().set(MIN_SCAN_SPLITS, 4L * spark.sparkContext().defaultParallelism());
+    }
+    return spark;
   }
 }
