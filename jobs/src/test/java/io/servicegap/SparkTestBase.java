@@ -37,6 +37,7 @@ public abstract class SparkTestBase {
                 .config("spark.sql.session.timeZone", "UTC")
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.hadoop.fs.file.impl", "io.servicegap.output.NioLocalFileSystem")
+                .config("spark.sql.sources.parallelPartitionDiscovery.threshold", Integer.MAX_VALUE) // as ServiceGapMain in local mode
                 .getOrCreate();
       }
     }
