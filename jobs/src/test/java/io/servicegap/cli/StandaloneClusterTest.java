@@ -71,7 +71,7 @@ class StandaloneClusterTest extends SparkTestBase {
       Path submitLog = dir.resolve("submit.log");
       Process driver = new ProcessBuilder(submit).redirectErrorStream(true).redirectOutput(submitLog.toFile()).start();
       driver.getOutputStream().close();
-      assertTrue(driver.waitFor(5, TimeUnit.MINUTES), "the submitted run finished");
+      assertTrue(driver.waitFor(15, TimeUnit.MINUTES), "the submitted run finished");
       assertEquals(0, driver.exitValue(), Files.readString(submitLog));
 
       long tasksOnExecutors;
