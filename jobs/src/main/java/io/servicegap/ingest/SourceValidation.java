@@ -47,7 +47,7 @@ public final class SourceValidation {
   /**
    * @param parents accepted rows of already validated sources, by source name
    * @return one row per input row: the contract's columns typed, what its references carry, {@link #REASON} and
-   *     {@link #COLUMN} (null when accepted), {@link #RECORD} and {@link RawSource#SOURCE_FILE}
+   *     {@link #COLUMN} (null when accepted), {@link #RECORD} and {@link RawSource#SOURCE_FILE} (both null when accepted)
    */
   public static Dataset<Row> validate(
       RawSource raw, SourceSpec spec, Settings settings, Map<String, Dataset<Row>> parents) {
@@ -115,7 +115,8 @@ public final class SourceValidation {
     out.add(col(PROBLEM).getField("reason").as(REASON));
     out.add(col(PROBLEM).getField("column").as(COLUMN));
     out.add(when(col(PROBLEM).isNotNull(), record).as(RECORD));
-    out.add(col(RawSource.SOURCE_FILE));
+    // Only the quarantine names files: a path on every accepted row is a long text to write.
+    out.add(when(col(PROBLEM).isNotNull(), col(RawSource.SOURCE_FILE)).as(RawSource.SOURCE_FILE));
     return checked.select(out.toArray(Column[]::new));
   }
 

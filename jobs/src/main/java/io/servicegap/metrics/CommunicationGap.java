@@ -3,11 +3,12 @@ package io.servicegap.metrics;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.rint;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
 import io.servicegap.keys.GroupingSets;
@@ -43,8 +44,8 @@ public final class CommunicationGap implements MetricFamily {
                 sum(StateRollup.count(col("on_time")).multiply(StateRollup.count(col("in_full")))).as("otif"),
                 sum(StateRollup.count(col("priced"))).as("priced"),
                 sum(StateRollup.count(col("price_kept"))).as("price_kept"),
-                sum(col("overcharge")).as("overcharge"),
-                sum(when(col("priced"), col("quoted_amount"))).as("quoted_priced"),
+                sum(col("overcharge_cents")).as("overcharge_cents"),
+                sum(when(col("priced"), col("quoted_cents"))).as("quoted_priced_cents"),
                 sum(StateRollup.count(col("promise_kept"))).as("promise_kept"),
                 sum(StateRollup.count(col("late"))).as("late"),
                 sum(col("lateness_hours")).as("lateness_sum"),
@@ -65,7 +66,7 @@ public final class CommunicationGap implements MetricFamily {
                 new Metric("price_kept_rate", Estimate.rate(col("price_kept"), col("priced"), z)),
                 new Metric(
                     "overcharge_ratio",
-                    Estimate.point(col("overcharge").cast(DataTypes.DoubleType).divide(col("quoted_priced").cast(DataTypes.DoubleType)), col("priced"))),
+                    Estimate.point(col("overcharge_cents").divide(col("quoted_priced_cents")), col("priced"))),
                 new Metric("promise_kept_rate", Estimate.rate(col("promise_kept"), col("eligible"), z)),
                 new Metric("lateness_hours_mean", Estimate.mean(col("lateness_sum"), col("lateness_sumsq"), col("late"), z))));
     return rates.unionByName(
@@ -84,6 +85,7 @@ public final class CommunicationGap implements MetricFamily {
     Column priceKept = priced.and(col("charged_amount").leq(col("quoted_amount")));
     Column late = delivered.and(not(onTime));
     Column hoursLate = col("delivered_ts").cast(DataTypes.DoubleType).minus(col("promised_ts").cast(DataTypes.DoubleType)).divide(3600);
+    Column quotedCents = cents(col("quoted_amount"));
     return orders
         .filter(eligible(cutoff))
         .select(
@@ -93,13 +95,13 @@ public final class CommunicationGap implements MetricFamily {
             col("phase"),
             col("price_tier"),
             col("event_date"),
-            col("quoted_amount"),
+            quotedCents.as("quoted_cents"),
             onTime.as("on_time"),
             inFull.as("in_full"),
             priced.as("priced"),
             priceKept.as("price_kept"),
             onTime.and(inFull).and(priceKept.or(not(priced))).as("promise_kept"),
-            greatest(col("charged_amount").minus(col("quoted_amount")), lit(0)).as("overcharge"),
+            greatest(cents(col("charged_amount")).minus(quotedCents), lit(0d)).as("overcharge_cents"),
             late.as("late"),
             when(late, hoursLate).as("lateness_hours"));
   }
@@ -109,10 +111,21 @@ public final class CommunicationGap implements MetricFamily {
     return col("status").notEqual("cancelled").and(col("delivered_ts").isNotNull().or(col("promised_ts").lt(lit(cutoff))));
   }
 
-  /** Delivered by the promised time plus the delivery tolerance. */
+  /**
+   * Delivered by the promised time plus the delivery tolerance. Compared as microseconds since the
+   * epoch: adding an interval to a timestamp goes through the session time zone on every row.
+   */
   static Column onTime(double toleranceHours) {
-    Column deadline = col("promised_ts").plus(expr("make_dt_interval(0, 0, 0, " + toleranceHours * 3600 + ")"));
-    return col("delivered_ts").isNotNull().and(col("delivered_ts").leq(deadline));
+    Column deadline = unix_micros(col("promised_ts")).plus(Math.round(toleranceHours * 3_600_000_000d));
+    return col("delivered_ts").isNotNull().and(unix_micros(col("delivered_ts")).leq(deadline));
+  }
+
+  /**
+   * A decimal(18,2) amount as a whole number of cents in a double: exact below 2^53 cents, so
+   * their sums are exact and in any order, without the decimal(28,2) sums Spark keeps as BigDecimal.
+   */
+  private static Column cents(Column amount) {
+    return rint(amount.cast(DataTypes.DoubleType).multiply(100));
   }
 
   /** Delivered with at least the quantity ordered. */
