@@ -47,10 +47,10 @@ public final class AccountScorecard {
     Column otifOrder = CommunicationGap.onTime(settings.deliveryToleranceHours()).and(CommunicationGap.inFull());
     Dataset<Row> byOrders =
         orders.groupBy("account_id").agg(
-            sum(when(col("order_ts").geq(trailing).and(col("status").notEqual("cancelled")), coalesce(col("charged_amount"), col("quoted_amount"))))
-                .as("revenue_365d"),
+            sum(when(col("order_ts").geq(trailing).and(col("status").notEqual("cancelled")), Money.centsLong(coalesce(col("charged_amount"), col("quoted_amount")))))
+                .as("revenue_cents"),
             count_if(col("order_ts").geq(trailing)).as("orders_365d"),
-            max(to_date(col("order_ts"))).as("last_order_date"),
+            max(col("order_ts")).as("last_order_ts"),
             count_if(recentEligible).as("eligible_orders_365d"),
             count_if(recentEligible.and(otifOrder)).as("otif_orders"));
     Dataset<Row> byComplaint =
@@ -66,7 +66,8 @@ public final class AccountScorecard {
         .join(byComplaint, "account_id", "left")
         .join(byAnswer, "account_id", "left")
         .na().fill(0L, new String[] {"orders_365d", "eligible_orders_365d", "otif_orders", "complaints_365d", "open_complaints", "answers_365d"})
-        .withColumn("revenue_365d", coalesce(col("revenue_365d"), lit(0)).cast("decimal(18,2)"));
+        .withColumn("revenue_365d", Money.fromCents(coalesce(col("revenue_cents"), lit(0L))))
+        .withColumn("last_order_date", to_date(col("last_order_ts")));
 
     // Best accounts: the top best-share of accounts with revenue; ties broken by account_id.
     var byRevenue = Window.orderBy(col("revenue_365d").desc(), col("account_id"));

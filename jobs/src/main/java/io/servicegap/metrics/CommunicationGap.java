@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.rint;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
@@ -85,7 +84,7 @@ public final class CommunicationGap implements MetricFamily {
     Column priceKept = priced.and(col("charged_amount").leq(col("quoted_amount")));
     Column late = delivered.and(not(onTime));
     Column hoursLate = col("delivered_ts").cast(DataTypes.DoubleType).minus(col("promised_ts").cast(DataTypes.DoubleType)).divide(3600);
-    Column quotedCents = cents(col("quoted_amount"));
+    Column quotedCents = Money.cents(col("quoted_amount"));
     return orders
         .filter(eligible(cutoff))
         .select(
@@ -101,7 +100,7 @@ public final class CommunicationGap implements MetricFamily {
             priced.as("priced"),
             priceKept.as("price_kept"),
             onTime.and(inFull).and(priceKept.or(not(priced))).as("promise_kept"),
-            greatest(cents(col("charged_amount")).minus(quotedCents), lit(0d)).as("overcharge_cents"),
+            greatest(Money.cents(col("charged_amount")).minus(quotedCents), lit(0d)).as("overcharge_cents"),
             late.as("late"),
             when(late, hoursLate).as("lateness_hours"));
   }
@@ -118,14 +117,6 @@ public final class CommunicationGap implements MetricFamily {
   static Column onTime(double toleranceHours) {
     Column deadline = unix_micros(col("promised_ts")).plus(Math.round(toleranceHours * 3_600_000_000d));
     return col("delivered_ts").isNotNull().and(unix_micros(col("delivered_ts")).leq(deadline));
-  }
-
-  /**
-   * A decimal(18,2) amount as a whole number of cents in a double: exact below 2^53 cents, so
-   * their sums are exact and in any order, without the decimal(28,2) sums Spark keeps as BigDecimal.
-   */
-  private static Column cents(Column amount) {
-    return rint(amount.cast(DataTypes.DoubleType).multiply(100));
   }
 
   /** Delivered with at least the quantity ordered. */

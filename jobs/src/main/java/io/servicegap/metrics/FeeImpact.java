@@ -59,7 +59,7 @@ public final class FeeImpact {
         states.add(sum(StateRollup.count(inGroup.and(col("churned_" + w)))).as(group + "_" + w + "_churned"));
       }
     }
-    states.add(sum(when(col("touched").and(col("churned_after")), col("revenue_365d"))).as("revenue_at_risk"));
+    states.add(sum(when(col("touched").and(col("churned_after")), col("revenue_cents"))).as("revenue_at_risk_cents"));
     Dataset<Row> perChange = withOrders.groupBy("change_id").agg(states.get(0), states.subList(1, states.size()).toArray(Column[]::new));
 
     // The window before always closed by the cut-off; the one after may still be open.
@@ -82,7 +82,7 @@ public final class FeeImpact {
             lift.getField("value").as("churn_lift"), lift.getField("ci_low").as("churn_lift_ci_low"), lift.getField("ci_high").as("churn_lift_ci_high"),
             col("control_after_active").as("control_accounts_after"),
             controlLift.getField("value").as("control_churn_lift"), controlLift.getField("ci_low").as("control_churn_lift_ci_low"), controlLift.getField("ci_high").as("control_churn_lift_ci_high"),
-            when(evaluable, coalesce(col("revenue_at_risk"), lit(0)).cast("decimal(18,2)")).as("revenue_at_risk"),
+            when(evaluable, Money.fromCents(coalesce(col("revenue_at_risk_cents"), lit(0L)))).as("revenue_at_risk"),
             coalesce(lift.getField("n"), lit(0L)).lt(minSample).as("low_sample"),
             lit(Date.valueOf(run.asOf())).as("as_of"),
             lit(run.runId()).as("run_id"));
@@ -101,20 +101,33 @@ public final class FeeImpact {
    * instants per change without sorting the orders.
    */
   private static Dataset<Row> aroundChanges(Dataset<Row> orders, Dataset<Row> changes, int days) {
-    Column t = col("c.effective_date").cast(DataTypes.TimestampType);
+    // Each change's instants computed once on the few changes, not on every order they meet:
+    // calendar arithmetic goes through the session time zone.
+    Column t = col("effective_date").cast(DataTypes.TimestampType);
     Column before = Retention.windowEnd(t, -days);
     Column beforeStart = Retention.windowEnd(before, -days);
     Column yearBefore = Retention.windowEnd(t, -365);
+    Dataset<Row> instants =
+        changes.select(
+            col("change_id"),
+            t.as("t"),
+            before.as("before"),
+            beforeStart.as("before_start"),
+            Retention.windowEnd(before, days).as("before_end"),
+            Retention.windowEnd(t, days).as("after_end"),
+            yearBefore.as("year_before"),
+            least(beforeStart, yearBefore).as("earliest"));
     Column ts = col("o.order_ts");
-    Column revenue = when(col("o.status").notEqual("cancelled").and(ts.geq(yearBefore)).and(ts.lt(t)), coalesce(col("o.charged_amount"), col("o.quoted_amount")));
+    Column revenue =
+        when(col("o.status").notEqual("cancelled").and(ts.geq(col("c.year_before"))).and(ts.lt(col("c.t"))), Money.centsLong(coalesce(col("o.charged_amount"), col("o.quoted_amount"))));
     return orders.alias("o")
-        .join(broadcast(changes.alias("c")), ts.gt(least(beforeStart, yearBefore)).and(ts.leq(Retention.windowEnd(t, days))))
+        .join(broadcast(instants.alias("c")), ts.gt(col("c.earliest")).and(ts.leq(col("c.after_end"))))
         .groupBy(col("c.change_id"), col("o.account_id"))
         .agg(
-            max(Retention.orderedIn(ts, beforeStart, before)).as("active_before"),
-            max(Retention.orderedIn(ts, before, Retention.windowEnd(before, days))).as("retained_before"),
-            max(Retention.orderedIn(ts, before, t)).as("active_after"),
-            max(Retention.orderedIn(ts, t, Retention.windowEnd(t, days))).as("retained_after"),
-            sum(revenue).as("revenue_365d"));
+            max(Retention.orderedIn(ts, col("c.before_start"), col("c.before"))).as("active_before"),
+            max(Retention.orderedIn(ts, col("c.before"), col("c.before_end"))).as("retained_before"),
+            max(Retention.orderedIn(ts, col("c.before"), col("c.t"))).as("active_after"),
+            max(Retention.orderedIn(ts, col("c.t"), col("c.after_end"))).as("retained_after"),
+            sum(revenue).as("revenue_cents"));
   }
 }
