@@ -47,7 +47,7 @@ public final class AccountScorecard {
     Column otifOrder = CommunicationGap.onTime(settings.deliveryToleranceHours()).and(CommunicationGap.inFull());
     Dataset<Row> byOrders =
         orders.groupBy("account_id").agg(
-            sum(when(col("order_ts").geq(trailing).and(col("status").notEqual("cancelled")), Money.centsLong(coalesce(col("charged_amount"), col("quoted_amount")))))
+            sum(when(col("order_ts").geq(trailing).and(col("status").notEqual("cancelled")), Money.cents(coalesce(col("charged_amount"), col("quoted_amount")))))
                 .as("revenue_cents"),
             count_if(col("order_ts").geq(trailing)).as("orders_365d"),
             max(col("order_ts")).as("last_order_ts"),

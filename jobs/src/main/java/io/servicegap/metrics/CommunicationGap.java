@@ -100,7 +100,7 @@ public final class CommunicationGap implements MetricFamily {
             priced.as("priced"),
             priceKept.as("price_kept"),
             onTime.and(inFull).and(priceKept.or(not(priced))).as("promise_kept"),
-            greatest(Money.cents(col("charged_amount")).minus(quotedCents), lit(0d)).as("overcharge_cents"),
+            greatest(Money.cents(col("charged_amount")).minus(quotedCents), lit(0L)).as("overcharge_cents"),
             late.as("late"),
             when(late, hoursLate).as("lateness_hours"));
   }

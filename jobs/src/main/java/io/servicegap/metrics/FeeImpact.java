@@ -119,7 +119,7 @@ public final class FeeImpact {
             least(beforeStart, yearBefore).as("earliest"));
     Column ts = col("o.order_ts");
     Column revenue =
-        when(col("o.status").notEqual("cancelled").and(ts.geq(col("c.year_before"))).and(ts.lt(col("c.t"))), Money.centsLong(coalesce(col("o.charged_amount"), col("o.quoted_amount"))));
+        when(col("o.status").notEqual("cancelled").and(ts.geq(col("c.year_before"))).and(ts.lt(col("c.t"))), Money.cents(coalesce(col("o.charged_amount"), col("o.quoted_amount"))));
     return orders.alias("o")
         .join(broadcast(instants.alias("c")), ts.gt(col("c.earliest")).and(ts.leq(col("c.after_end"))))
         .groupBy(col("c.change_id"), col("o.account_id"))
