@@ -50,7 +50,7 @@ public final class CommunicationGap implements MetricFamily {
                 sum(col("lateness_hours")).as("lateness_sum"),
                 sum(col("lateness_hours").multiply(col("lateness_hours"))).as("lateness_sumsq")),
             List.of(),
-            in.settings().grains(),
+            in.settings(),
             in.run());
     Dataset<Row> rates =
         MetricTable.tidy(

@@ -40,7 +40,7 @@ public final class CoverageGap implements MetricFamily {
             in.complaints(),
             List.of(count(lit(1)).as("complaints"), sum(StateRollup.count(uncovered)).as("uncovered")),
             List.of(),
-            in.settings().grains(),
+            in.settings(),
             in.run());
     return MetricTable.tidy(
         states, GAP, "all", lit(GroupingSets.ALL),

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.servicegap.config.Settings;
 import io.servicegap.keys.GroupingSets;
+import io.servicegap.keys.KeyCodes;
 import io.servicegap.metrics.MetricTable.Metric;
 import io.servicegap.stats.Estimate;
 import java.util.ArrayList;
@@ -68,7 +69,8 @@ public final class CustomerGap implements MetricFamily {
                 sum(StateRollup.count(col("gap").equalTo(0))).as("met"),
                 sum(StateRollup.count(col("gap").lt(0))).as("failed")),
             List.of("dimension"),
-            in.settings().grains(),
+            KeyCodes.of(in.settings()).with("dimension", List.copyOf(in.settings().dimensions().keySet())),
+            in.settings(),
             in.run());
     return in.shared().cache(byDimension);
   }

@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.servicegap.config.Settings;
 import io.servicegap.keys.GroupingSets;
+import io.servicegap.keys.KeyCodes;
 import io.servicegap.metrics.MetricTable.Metric;
 import io.servicegap.run.RunKeys;
 import io.servicegap.stats.Estimate;
@@ -49,7 +50,7 @@ public final class Percentiles {
   public static Dataset<Row> of(
       Dataset<Row> events, Column value, Map<String, Double> percentiles, String gap, String subjectType, String subjectKey, Settings settings, RunKeys run) {
     Dataset<Row> binned = events.withColumn(BIN, bin(value, settings));
-    return fromCounts(binned, count(lit(1)), percentiles, gap, subjectType, subjectKey, settings, run);
+    return fromCounts(binned, count(lit(1)), percentiles, gap, subjectType, subjectKey, KeyCodes.of(settings), settings, run);
   }
 
   /** The bin column of rows binned by {@link #bin}. */
@@ -63,14 +64,17 @@ public final class Percentiles {
   /**
    * {@link #of} over rows already binned ({@link #BIN}, at the finest keys or finer): {@code count}
    * sums to the number of values in each row's bin; rows without a bin are left out.
+   *
+   * @param codes the key vocabularies the histogram's sums group by (with the subject's, if known)
    */
   public static Dataset<Row> fromCounts(
-      Dataset<Row> binned, Column count, Map<String, Double> percentiles, String gap, String subjectType, String subjectKey, Settings settings, RunKeys run) {
+      Dataset<Row> binned, Column count, Map<String, Double> percentiles, String gap, String subjectType, String subjectKey,
+      KeyCodes codes, Settings settings, RunKeys run) {
     List<String> extra = subjectKey == null ? List.of() : List.of(subjectKey);
     double resolution = settings.percentileResolution();
     List<String> binKeys = new ArrayList<>(extra);
     binKeys.add(BIN);
-    Dataset<Row> histogram = StateRollup.rollUpCounts(binned.filter(col(BIN).isNotNull()), List.of(count.as("_count")), binKeys, settings.grains(), run);
+    Dataset<Row> histogram = StateRollup.rollUpCounts(binned.filter(col(BIN).isNotNull()), List.of(count.as("_count")), binKeys, codes, settings, run);
 
     List<Column> group = new ArrayList<>();
     GroupingSets.reportKeys().forEach(k -> group.add(col(k)));

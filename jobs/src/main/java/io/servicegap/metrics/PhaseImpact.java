@@ -47,7 +47,7 @@ public final class PhaseImpact implements MetricFamily {
       states.add(sum(StateRollup.count(evaluable)).as(c + "_evaluable"));
       states.add(sum(StateRollup.count(evaluable.and(col(Retention.CHURNED).equalTo(false)))).as(c + "_retained"));
     }
-    Dataset<Row> rolled = StateRollup.rollUp(churn, states, List.of(), in.settings().grains(), in.run());
+    Dataset<Row> rolled = StateRollup.rollUp(churn, states, List.of(), in.settings(), in.run());
     double z = in.z();
     List<Metric> metrics = new ArrayList<>();
     for (String c : CLASSES) {

@@ -39,11 +39,11 @@ public final class RecoveryGap implements MetricFamily {
                 sum(StateRollup.count(resolved.and(col("contacts").equalTo(1)).and(col("reopened").equalTo(false)))).as("first_contact"),
                 sum(StateRollup.count(resolved.and(col("reopened")))).as("reopened")),
             List.of(),
-            in.settings().grains(),
+            in.settings(),
             in.run());
     // Orders placed in any status, counted for every phase of the same segment, tier and period.
     Dataset<Row> orders =
-        StateRollup.rollUp(in.orders(), List.of(count(lit(1)).as("orders")), List.of(), in.settings().grains(), in.run())
+        StateRollup.rollUp(in.orders(), List.of(count(lit(1)).as("orders")), List.of(), in.settings(), in.run())
             .filter(col("phase").equalTo(GroupingSets.ALL))
             .drop("phase");
     Dataset<Row> states =
@@ -68,7 +68,7 @@ public final class RecoveryGap implements MetricFamily {
             recoveryAnswers,
             List.of(count(lit(1)).as("answers"), sum(col("perception")).as("perception_sum"), sum(col("perception").multiply(col("perception"))).as("perception_sumsq")),
             List.of(),
-            in.settings().grains(),
+            in.settings(),
             in.run());
     return rates
         .unionByName(MetricTable.tidy(satisfaction, GAP, "all", lit(GroupingSets.ALL),

@@ -59,7 +59,7 @@ public final class RecoveryParadox implements MetricFamily {
     }
     int days = in.settings().retention().churnAfterDays();
     Dataset<Row> recoveredStates =
-        StateRollup.rollUp(PhaseImpact.churnAfterRecoveries(in), retentionStates("recovered"), List.of(), in.settings().grains(), in.run());
+        StateRollup.rollUp(PhaseImpact.churnAfterRecoveries(in), retentionStates("recovered"), List.of(), in.settings(), in.run());
     Dataset<Row> joined =
         recoveredStates.join(
             uncomplained(in, days),

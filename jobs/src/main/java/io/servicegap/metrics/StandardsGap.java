@@ -10,6 +10,7 @@ import io.servicegap.config.Settings;
 import io.servicegap.config.Settings.Standard;
 import io.servicegap.keys.EventKeys;
 import io.servicegap.keys.GroupingSets;
+import io.servicegap.keys.KeyCodes;
 import io.servicegap.metrics.MetricTable.Metric;
 import io.servicegap.stats.Estimate;
 import java.util.ArrayList;
@@ -57,27 +58,29 @@ public final class StandardsGap implements MetricFamily {
     // One aggregate of the events at the finest keys, per standard and duration bin, feeds both the
     // compliance states and the percentiles' histogram; cached, since each reads other columns of
     // it and would otherwise scan and aggregate the orders and complaints again.
-    List<Column> finest = new ArrayList<>();
-    EventKeys.keys().forEach(k -> finest.add(col(k)));
-    finest.add(col("standard"));
-    finest.add(col(Percentiles.BIN));
+    List<String> finest = new ArrayList<>(EventKeys.keys());
+    finest.add("standard");
+    finest.add(Percentiles.BIN);
+    KeyCodes codes = KeyCodes.of(in.settings()).with("standard", List.copyOf(in.settings().standards().keySet()));
     Dataset<Row> binned =
         in.shared().cache(
-            events.withColumn(Percentiles.BIN, Percentiles.bin(col("value"), in.settings()))
-                .groupBy(finest.toArray(Column[]::new))
-                .agg(
+            codes.aggregate(
+                events.withColumn(Percentiles.BIN, Percentiles.bin(col("value"), in.settings())),
+                finest,
+                List.of(
                     sum(StateRollup.count(col("counted"))).as("counted"),
                     sum(StateRollup.count(col("breach"))).as("breaches"),
                     sum(col("excess")).as("excess_sum"),
                     sum(col("excess").multiply(col("excess"))).as("excess_sumsq"),
                     sum(StateRollup.count(col("excess").isNotNull())).as("excess_n"),
-                    count(lit(1)).as("events")));
+                    count(lit(1)).as("events"))));
     Dataset<Row> byStandard =
         StateRollup.rollUp(
             binned,
             List.of("counted", "breaches", "excess_sum", "excess_sumsq", "excess_n").stream().map(s -> sum(col(s)).as(s)).toList(),
             List.of("standard"),
-            in.settings().grains(),
+            codes,
+            in.settings(),
             in.run());
     List<Metric> perStandard =
         List.of(
@@ -89,7 +92,7 @@ public final class StandardsGap implements MetricFamily {
     percentiles.put("value_p90", 0.9);
     return MetricTable.tidy(byStandard, GAP, "standard", col("standard"), perStandard)
         .unionByName(MetricTable.tidy(pooled, GAP, "all", lit(GroupingSets.ALL), List.of(perStandard.get(0))))
-        .unionByName(Percentiles.fromCounts(binned, sum(col("events")), percentiles, GAP, "standard", "standard", in.settings(), in.run()));
+        .unionByName(Percentiles.fromCounts(binned, sum(col("events")), percentiles, GAP, "standard", "standard", codes, in.settings(), in.run()));
   }
 
   /**

@@ -3,11 +3,12 @@ package io.servicegap.metrics;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
 
+import io.servicegap.config.Settings;
 import io.servicegap.keys.EventKeys;
 import io.servicegap.keys.GroupingSets;
+import io.servicegap.keys.KeyCodes;
 import io.servicegap.keys.Periods;
 import io.servicegap.run.RunKeys;
-import io.servicegap.config.Grain;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,9 +28,16 @@ public final class StateRollup {
    *     additive (a count or a sum)
    * @param extraKeys subject keys kept at every level (e.g. dimension)
    */
-  public static Dataset<Row> rollUp(Dataset<Row> events, List<Column> states, List<String> extraKeys, List<Grain> grains, RunKeys run) {
-    Dataset<Row> daily = daily(events, states, extraKeys);
-    return sumUp(GroupingSets.expand(Periods.expand(daily, EventKeys.EVENT_DATE, grains, run)), stateNames(daily, extraKeys), withKeys(extraKeys));
+  public static Dataset<Row> rollUp(Dataset<Row> events, List<Column> states, List<String> extraKeys, Settings settings, RunKeys run) {
+    return rollUp(events, states, extraKeys, KeyCodes.of(settings), settings, run);
+  }
+
+  /** {@link #rollUp} with the events' keys grouped by these codes (with those of extra keys). */
+  public static Dataset<Row> rollUp(
+      Dataset<Row> events, List<Column> states, List<String> extraKeys, KeyCodes codes, Settings settings, RunKeys run) {
+    Dataset<Row> daily = daily(events, states, extraKeys, codes);
+    Dataset<Row> periods = GroupingSets.expand(Periods.expand(daily, EventKeys.EVENT_DATE, settings.grains(), run));
+    return sumUp(periods, stateNames(daily, extraKeys), withKeys(extraKeys));
   }
 
   /**
@@ -42,13 +50,14 @@ public final class StateRollup {
    * are. (Grouping sets multiply the rows eightfold; shuffled by all keys, as the sums alone would
    * be, a histogram crossed the network three times, the largest copy before its sum.)
    */
-  public static Dataset<Row> rollUpCounts(Dataset<Row> events, List<Column> counts, List<String> extraKeys, List<Grain> grains, RunKeys run) {
-    Dataset<Row> daily = daily(events, counts, extraKeys);
+  public static Dataset<Row> rollUpCounts(
+      Dataset<Row> events, List<Column> counts, List<String> extraKeys, KeyCodes codes, Settings settings, RunKeys run) {
+    Dataset<Row> daily = daily(events, counts, extraKeys, codes);
     List<String> states = stateNames(daily, extraKeys);
     List<String> periodKeys = new ArrayList<>(List.of(Periods.GRAIN, Periods.PERIOD_START));
     periodKeys.addAll(GroupingSets.KEYS);
     periodKeys.addAll(extraKeys);
-    Dataset<Row> byPeriod = Periods.expand(daily, EventKeys.EVENT_DATE, grains, run).repartition(col(Periods.GRAIN), col(Periods.PERIOD_START));
+    Dataset<Row> byPeriod = Periods.expand(daily, EventKeys.EVENT_DATE, settings.grains(), run).repartition(col(Periods.GRAIN), col(Periods.PERIOD_START));
     Dataset<Row> periods = sumUp(byPeriod, states, periodKeys);
     return sumUp(GroupingSets.expand(periods), states, withKeys(extraKeys));
   }
@@ -71,12 +80,11 @@ public final class StateRollup {
     return keys;
   }
 
-  /** States at the finest keys: day × segment × phase × tier × extra keys. */
-  private static Dataset<Row> daily(Dataset<Row> events, List<Column> states, List<String> extraKeys) {
-    List<Column> finest = new ArrayList<>();
-    EventKeys.keys().forEach(k -> finest.add(col(k)));
-    extraKeys.forEach(k -> finest.add(col(k)));
-    return events.groupBy(finest.toArray(Column[]::new)).agg(states.get(0), states.subList(1, states.size()).toArray(Column[]::new));
+  /** States at the finest keys: day × segment × phase × tier × extra keys, grouped by codes. */
+  private static Dataset<Row> daily(Dataset<Row> events, List<Column> states, List<String> extraKeys, KeyCodes codes) {
+    List<String> finest = new ArrayList<>(EventKeys.keys());
+    finest.addAll(extraKeys);
+    return codes.aggregate(events, finest, states);
   }
 
   private static List<String> stateNames(Dataset<Row> daily, List<String> extraKeys) {
