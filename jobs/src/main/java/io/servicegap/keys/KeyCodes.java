@@ -22,8 +22,8 @@ import org.apache.spark.sql.Row;
  * its vocabulary (or null) gets code 0 and is grouped by its text beside the code, so the result
  * is the same as grouping by the text, whatever the input.
  *
- * <p>For the events' own aggregates: after grouping sets, the nested conditions of codes over keys
- * that are themselves conditions grew one generated method past Java's 64 KB limit.
+ * <p>Meant for aggregates of events. Over the rows of grouping sets, whose keys are conditions
+ * themselves, the codes' nested conditions grew one generated method past Java's 64 KB limit.
  */
 public final class KeyCodes {
   private final Map<String, List<String>> vocabularies;
