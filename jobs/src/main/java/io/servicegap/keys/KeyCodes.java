@@ -1,31 +1,40 @@
 package io.servicegap.keys;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import io.servicegap.config.Settings;
 import io.servicegap.ingest.Vocabulary;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Aggregates events with the text keys of a known vocabulary (phase, price tier, standard,
- * dimension) grouped as small integers and turned back into text on the aggregated rows. Hashing
- * and comparing those strings was most of the CPU of the aggregates at the finest keys in a Flight
- * Recorder profile at 10 M orders; an integer is hashed and compared in one step. A value outside
- * its vocabulary (or null) gets code 0 and is grouped by its text beside the code, so the result
- * is the same as grouping by the text, whatever the input.
+ * Text keys of a known vocabulary (phase, price tier, standard, dimension) carried through
+ * aggregates and roll-ups as small integers, and turned back into text once, on the result.
+ * Hashing and comparing those strings was most of the CPU of the aggregates, the grouping-set
+ * sums and the percentiles' sort in Flight Recorder profiles at 10 M orders; an integer is hashed
+ * and compared in one step.
  *
- * <p>Meant for aggregates of events. Over the rows of grouping sets, whose keys are conditions
- * themselves, the codes' nested conditions grew one generated method past Java's 64 KB limit.
+ * <p>Coded, a key {@code k} is two columns: {@code _code_k}, its value's position in the
+ * vocabulary from 1, {@value #ALL_CODE} for the grouping sets' ALL, else 0; and {@code _other_k},
+ * the text itself beside code 0 only (a value outside the vocabulary, or null), so grouping by the
+ * pair is grouping by the text, whatever the input.
  */
 public final class KeyCodes {
+  /** The code of {@link GroupingSets#ALL}. */
+  public static final int ALL_CODE = -1;
+
   private final Map<String, List<String>> vocabularies;
 
   public KeyCodes(Map<String, List<String>> vocabularies) {
@@ -50,42 +59,86 @@ public final class KeyCodes {
    * @param aggregates at least one, each aliased
    */
   public Dataset<Row> aggregate(Dataset<Row> rows, List<String> keys, List<Column> aggregates) {
-    List<Column> groups = new ArrayList<>();
-    List<Column> decoded = new ArrayList<>();
-    Dataset<Row> coded = rows;
-    for (String k : keys) {
-      List<String> values = vocabularies.get(k);
+    return decode(aggregateCoded(rows, keys, aggregates));
+  }
+
+  /**
+   * {@link #aggregate} leaving the keys coded: their {@link #columns} in order, then the
+   * aggregates. Rows may come coded already.
+   */
+  public Dataset<Row> aggregateCoded(Dataset<Row> rows, List<String> keys, List<Column> aggregates) {
+    return encode(rows, keys).groupBy(columns(keys).stream().map(c -> col(c)).toArray(Column[]::new))
+        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
+  }
+
+  /** Each of these keys that has a vocabulary replaced, in place, by its code and other-text columns. */
+  public Dataset<Row> encode(Dataset<Row> rows, List<String> keys) {
+    List<Column> first = new ArrayList<>();
+    List<Column> second = new ArrayList<>();
+    for (String c : rows.columns()) {
+      List<String> values = keys.contains(c) ? vocabularies.get(c) : null;
       if (values == null) {
-        groups.add(col(k));
-        decoded.add(col(k));
+        first.add(col(c));
+        second.add(col(c));
         continue;
       }
       Column code = lit(0);
-      Column text = col(other(k));
       for (int i = values.size() - 1; i >= 0; i--) {
-        code = when(col(k).equalTo(values.get(i)), lit(i + 1)).otherwise(code);
-        text = when(col(code(k)).equalTo(i + 1), lit(values.get(i))).otherwise(text);
+        code = when(col(c).equalTo(values.get(i)), lit(i + 1)).otherwise(code);
       }
       // Two projections, so the code is computed once and the text kept only beside code 0.
-      coded = coded.withColumn(code(k), code).withColumn(other(k), when(col(code(k)).equalTo(0), col(k)));
-      groups.add(col(code(k)));
-      groups.add(col(other(k)));
-      decoded.add(text.as(k));
+      first.add(code.as(code(c)));
+      first.add(col(c).as(other(c)));
+      second.add(col(code(c)));
+      second.add(when(col(code(c)).equalTo(0), col(other(c))).as(other(c)));
     }
-    Dataset<Row> grouped = coded.groupBy(groups.toArray(Column[]::new))
-        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
-    String[] columns = grouped.columns();
-    for (int i = groups.size(); i < columns.length; i++) {
-      decoded.add(col(columns[i]));
-    }
-    return grouped.select(decoded.toArray(Column[]::new));
+    return rows.select(first.toArray(Column[]::new)).select(second.toArray(Column[]::new));
   }
 
-  private static String code(String key) {
-    return "_code_" + key;
+  /** The text keys back in place of their code columns: ALL, a vocabulary's value or the other text. */
+  public Dataset<Row> decode(Dataset<Row> rows) {
+    List<String> present = Arrays.asList(rows.columns());
+    List<Column> out = new ArrayList<>();
+    for (String c : rows.columns()) {
+      String key = c.startsWith(CODE) ? c.substring(CODE.length()) : null;
+      if (key != null && vocabularies.containsKey(key)) {
+        // One lookup in a constant array (ALL, the other text's place, the values), not a chain
+        // of conditions: those grew the roll-ups' generated code past Java's 64 KB per method.
+        List<Column> names = new ArrayList<>(List.of(lit(GroupingSets.ALL), lit(null).cast(DataTypes.StringType)));
+        vocabularies.get(key).forEach(v -> names.add(lit(v)));
+        Column text = element_at(array(names.toArray(Column[]::new)), col(c).plus(1 - ALL_CODE));
+        out.add((present.contains(other(key)) ? coalesce(col(other(key)), text) : text).as(key));
+      } else if (!(c.startsWith(OTHER) && vocabularies.containsKey(c.substring(OTHER.length())))) {
+        out.add(col(c));
+      }
+    }
+    return rows.select(out.toArray(Column[]::new));
   }
 
-  private static String other(String key) {
-    return "_other_" + key;
+  /** The columns that group by these keys once coded: the code and other text of a coded key, else the key. */
+  public List<String> columns(List<String> keys) {
+    List<String> out = new ArrayList<>();
+    for (String k : keys) {
+      if (vocabularies.containsKey(k)) {
+        out.add(code(k));
+        out.add(other(k));
+      } else {
+        out.add(k);
+      }
+    }
+    return out;
+  }
+
+  private static final String CODE = "_code_";
+  private static final String OTHER = "_other_";
+
+  /** The code column of key {@code k}. */
+  public static String code(String k) {
+    return CODE + k;
+  }
+
+  /** The other-text column of key {@code k}. */
+  public static String other(String k) {
+    return OTHER + k;
   }
 }

@@ -76,11 +76,11 @@ public final class Percentiles {
     binKeys.add(BIN);
     Dataset<Row> histogram = StateRollup.rollUpCounts(binned.filter(col(BIN).isNotNull()), List.of(count.as("_count")), binKeys, codes, settings, run);
 
-    List<Column> group = new ArrayList<>();
-    GroupingSets.reportKeys().forEach(k -> group.add(col(k)));
-    extra.forEach(k -> group.add(col(k)));
+    List<String> reportKeys = new ArrayList<>(GroupingSets.reportKeys());
+    reportKeys.addAll(extra);
+    List<Column> group = codes.columns(reportKeys).stream().map(k -> col(k)).toList();
     // A hash of the group leads the window's sort: its prefix then orders nearly every pair of
-    // rows, where the keys themselves (strings, the grain first) would be compared in full.
+    // rows, where the keys themselves (the grain first) would be compared in full.
     List<Column> hashed = new ArrayList<>(List.of(col("_group")));
     hashed.addAll(group);
     var byGroup = Window.partitionBy(hashed.toArray(Column[]::new));
@@ -99,7 +99,8 @@ public final class Percentiles {
       metrics.add(new Metric(p.getKey(), Estimate.point(col("_p" + i), col("_n"))));
       i++;
     }
-    Dataset<Row> result = cumulative.groupBy(hashed.toArray(Column[]::new)).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+    Dataset<Row> result =
+        codes.decode(cumulative.groupBy(hashed.toArray(Column[]::new)).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)));
     return MetricTable.tidy(result, gap, subjectType, subjectKey == null ? lit(GroupingSets.ALL) : col(subjectKey), metrics);
   }
 }

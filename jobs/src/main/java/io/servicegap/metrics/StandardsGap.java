@@ -57,14 +57,15 @@ public final class StandardsGap implements MetricFamily {
     double z = in.z();
     // One aggregate of the events at the finest keys, per standard and duration bin, feeds both the
     // compliance states and the percentiles' histogram; cached, since each reads other columns of
-    // it and would otherwise scan and aggregate the orders and complaints again.
+    // it and would otherwise scan and aggregate the orders and complaints again. Its keys stay
+    // coded: both roll-ups group by the codes and decode their results.
     List<String> finest = new ArrayList<>(EventKeys.keys());
     finest.add("standard");
     finest.add(Percentiles.BIN);
     KeyCodes codes = KeyCodes.of(in.settings()).with("standard", List.copyOf(in.settings().standards().keySet()));
     Dataset<Row> binned =
         in.shared().cache(
-            codes.aggregate(
+            codes.aggregateCoded(
                 events.withColumn(Percentiles.BIN, Percentiles.bin(col("value"), in.settings())),
                 finest,
                 List.of(

@@ -37,13 +37,14 @@ public final class StateRollup {
       Dataset<Row> events, List<Column> states, List<String> extraKeys, KeyCodes codes, Settings settings, RunKeys run) {
     Dataset<Row> daily = daily(events, states, extraKeys, codes);
     Dataset<Row> periods = GroupingSets.expand(Periods.expand(daily, EventKeys.EVENT_DATE, settings.grains(), run));
-    return sumUp(periods, stateNames(daily, extraKeys), withKeys(extraKeys));
+    return codes.decode(sumUp(periods, stateNames(daily, extraKeys, codes), codes.columns(withKeys(extraKeys))));
   }
 
   /**
    * {@link #rollUp} for count states, in two steps: days to periods, then periods to grouping
    * sets. Hashing 3 + 8 copies of each row instead of 3 × 8 pays where the finest rows are many
-   * (histograms); counts are exact in any order, so the result is the same.
+   * (histograms); counts are exact in any order, so the result is the same. The keys stay coded
+   * ({@link KeyCodes#columns}), for the caller to group the result further and decode once.
    *
    * <p>The rows are shuffled once, by grain and period, which every later grouping keeps: both
    * sums, and any window or grouping of the result by its report keys, then run where the rows
@@ -53,13 +54,13 @@ public final class StateRollup {
   public static Dataset<Row> rollUpCounts(
       Dataset<Row> events, List<Column> counts, List<String> extraKeys, KeyCodes codes, Settings settings, RunKeys run) {
     Dataset<Row> daily = daily(events, counts, extraKeys, codes);
-    List<String> states = stateNames(daily, extraKeys);
+    List<String> states = stateNames(daily, extraKeys, codes);
     List<String> periodKeys = new ArrayList<>(List.of(Periods.GRAIN, Periods.PERIOD_START));
     periodKeys.addAll(GroupingSets.KEYS);
     periodKeys.addAll(extraKeys);
     Dataset<Row> byPeriod = Periods.expand(daily, EventKeys.EVENT_DATE, settings.grains(), run).repartition(col(Periods.GRAIN), col(Periods.PERIOD_START));
-    Dataset<Row> periods = sumUp(byPeriod, states, periodKeys);
-    return sumUp(GroupingSets.expand(periods), states, withKeys(extraKeys));
+    Dataset<Row> periods = sumUp(byPeriod, states, codes.columns(periodKeys));
+    return sumUp(GroupingSets.expand(periods), states, codes.columns(withKeys(extraKeys)));
   }
 
   /** Sums states over the given keys (the roll-up of an already rolled set to coarser subjects). */
@@ -80,15 +81,19 @@ public final class StateRollup {
     return keys;
   }
 
-  /** States at the finest keys: day × segment × phase × tier × extra keys, grouped by codes. */
+  /** States at the finest keys (day × segment × phase × tier × extra keys), the keys left coded. */
   private static Dataset<Row> daily(Dataset<Row> events, List<Column> states, List<String> extraKeys, KeyCodes codes) {
-    List<String> finest = new ArrayList<>(EventKeys.keys());
-    finest.addAll(extraKeys);
-    return codes.aggregate(events, finest, states);
+    return codes.aggregateCoded(events, finest(extraKeys), states);
   }
 
-  private static List<String> stateNames(Dataset<Row> daily, List<String> extraKeys) {
-    int keyCount = EventKeys.keys().size() + extraKeys.size();
+  private static List<String> finest(List<String> extraKeys) {
+    List<String> finest = new ArrayList<>(EventKeys.keys());
+    finest.addAll(extraKeys);
+    return finest;
+  }
+
+  private static List<String> stateNames(Dataset<Row> daily, List<String> extraKeys, KeyCodes codes) {
+    int keyCount = codes.columns(finest(extraKeys)).size();
     return Arrays.asList(daily.columns()).subList(keyCount, daily.columns().length);
   }
 }
