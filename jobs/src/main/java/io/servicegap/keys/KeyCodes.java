@@ -54,17 +54,10 @@ public final class KeyCodes {
   }
 
   /**
-   * {@code rows.groupBy(keys).agg(aggregates)}: the keys in their order, then the aggregates.
+   * {@code rows.groupBy(keys).agg(aggregates)} with the keys left coded: their {@link #columns} in
+   * order, then the aggregates; {@link #decode} gives the text back. Rows may come coded already.
    *
    * @param aggregates at least one, each aliased
-   */
-  public Dataset<Row> aggregate(Dataset<Row> rows, List<String> keys, List<Column> aggregates) {
-    return decode(aggregateCoded(rows, keys, aggregates));
-  }
-
-  /**
-   * {@link #aggregate} leaving the keys coded: their {@link #columns} in order, then the
-   * aggregates. Rows may come coded already.
    */
   public Dataset<Row> aggregateCoded(Dataset<Row> rows, List<String> keys, List<Column> aggregates) {
     return encode(rows, keys).groupBy(columns(keys).stream().map(c -> col(c)).toArray(Column[]::new))
@@ -72,7 +65,7 @@ public final class KeyCodes {
   }
 
   /** Each of these keys that has a vocabulary replaced, in place, by its code and other-text columns. */
-  public Dataset<Row> encode(Dataset<Row> rows, List<String> keys) {
+  private Dataset<Row> encode(Dataset<Row> rows, List<String> keys) {
     List<Column> first = new ArrayList<>();
     List<Column> second = new ArrayList<>();
     for (String c : rows.columns()) {

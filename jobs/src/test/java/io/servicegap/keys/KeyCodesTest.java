@@ -43,7 +43,7 @@ class KeyCodesTest extends SparkTestBase {
         row("smb", "refund", "basic", 1L, 128L),
         row("smb", "delivery", null, 1L, 256L),
         row("smb", null, "gold", 1L, 512L));
-    Dataset<Row> coded = CODES.aggregate(events, List.of("segment", "phase", "price_tier"), SUMS);
+    Dataset<Row> coded = CODES.decode(CODES.aggregateCoded(events, List.of("segment", "phase", "price_tier"), SUMS));
 
     assertArrayEquals(new String[] {"segment", "phase", "price_tier", "events", "amount"}, coded.columns());
     assertSameRows(expected, coded);
