@@ -32,30 +32,30 @@ public final class GroupingSets {
   /** The grouping sets of some of the keys only (the others are left as they are). */
   public static Dataset<Row> expand(Dataset<Row> rows, List<String> over) {
     List<String> present = Arrays.asList(rows.columns());
-    List<Column> sets = new ArrayList<>();
+    // Each key's columns (a coded key has two) with their rolled-up values, and whose they are.
     List<String> columns = new ArrayList<>();
-    for (int mask = 0; mask < 1 << over.size(); mask++) {
-      List<Column> keys = new ArrayList<>();
-      for (int k = 0; k < over.size(); k++) {
-        String key = over.get(k);
-        boolean rolled = ((mask >> k) & 1) == 1;
-        if (present.contains(KeyCodes.code(key))) {
-          String code = KeyCodes.code(key);
-          String other = KeyCodes.other(key);
-          keys.add(rolled ? lit(KeyCodes.ALL_CODE).as(code) : col(code).as(code));
-          keys.add(rolled ? lit(null).cast(DataTypes.StringType).as(other) : col(other).as(other));
-          if (mask == 0) {
-            columns.add(code);
-            columns.add(other);
-          }
-        } else {
-          keys.add(rolled ? lit(ALL).as(key) : col(key).as(key));
-          if (mask == 0) {
-            columns.add(key);
-          }
-        }
+    List<Column> rolledUp = new ArrayList<>();
+    List<Integer> keyOf = new ArrayList<>();
+    for (int k = 0; k < over.size(); k++) {
+      String key = over.get(k);
+      if (present.contains(KeyCodes.code(key))) {
+        columns.addAll(List.of(KeyCodes.code(key), KeyCodes.other(key)));
+        rolledUp.addAll(List.of(lit(KeyCodes.ALL_CODE), lit(null).cast(DataTypes.StringType)));
+        keyOf.addAll(List.of(k, k));
+      } else {
+        columns.add(key);
+        rolledUp.add(lit(ALL));
+        keyOf.add(k);
       }
-      sets.add(struct(keys.toArray(Column[]::new)));
+    }
+    List<Column> sets = new ArrayList<>();
+    for (int mask = 0; mask < 1 << over.size(); mask++) {
+      List<Column> fields = new ArrayList<>();
+      for (int c = 0; c < columns.size(); c++) {
+        boolean rolled = ((mask >> keyOf.get(c)) & 1) == 1;
+        fields.add((rolled ? rolledUp.get(c) : col(columns.get(c))).as(columns.get(c)));
+      }
+      sets.add(struct(fields.toArray(Column[]::new)));
     }
     Dataset<Row> out = rows.withColumn("_set", explode(array(sets.toArray(Column[]::new))));
     for (String c : columns) {

@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.when;
 import io.servicegap.config.Settings;
 import io.servicegap.ingest.Vocabulary;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +89,6 @@ public final class KeyCodes {
 
   /** The text keys back in place of their code columns: ALL, a vocabulary's value or the other text. */
   public Dataset<Row> decode(Dataset<Row> rows) {
-    List<String> present = Arrays.asList(rows.columns());
     List<Column> out = new ArrayList<>();
     for (String c : rows.columns()) {
       String key = c.startsWith(CODE) ? c.substring(CODE.length()) : null;
@@ -100,7 +98,7 @@ public final class KeyCodes {
         List<Column> names = new ArrayList<>(List.of(lit(GroupingSets.ALL), lit(null).cast(DataTypes.StringType)));
         vocabularies.get(key).forEach(v -> names.add(lit(v)));
         Column text = element_at(array(names.toArray(Column[]::new)), col(c).plus(1 - ALL_CODE));
-        out.add((present.contains(other(key)) ? coalesce(col(other(key)), text) : text).as(key));
+        out.add(coalesce(col(other(key)), text).as(key));
       } else if (!(c.startsWith(OTHER) && vocabularies.containsKey(c.substring(OTHER.length())))) {
         out.add(col(c));
       }
