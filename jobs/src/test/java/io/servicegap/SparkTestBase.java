@@ -35,6 +35,7 @@ public abstract class SparkTestBase {
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "2")
                 .config("spark.sql.session.timeZone", "UTC")
+                .config("spark.sql.legacy.timeParserPolicy", "CORRECTED") // as ServiceGapMain
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.hadoop.fs.file.impl", "io.servicegap.output.NioLocalFileSystem")
                 .config("spark.sql.sources.parallelPartitionDiscovery.threshold", Integer.MAX_VALUE) // as ServiceGapMain in local mode
@@ -52,15 +53,19 @@ public abstract class SparkTestBase {
     return Path.of(System.getProperty("servicegap.repo", "..")).toAbsolutePath().normalize();
   }
 
-  /** Settings from reference.conf plus the given HOCON lines; input paths default to /nonexistent. */
+  /**
+   * Settings from reference.conf plus the given HOCON lines; input paths default to /nonexistent
+   * where the lines give a source neither a path nor sql.
+   */
   protected static Settings settings(String... hocon) {
-    List<String> sets = new ArrayList<>();
-    for (String s : List.of("accounts", "transactions", "complaints", "surveys")) {
-      sets.add("servicegap.inputs." + s + ".path=/nonexistent/" + s);
-    }
-    sets.add("servicegap.output.path=/nonexistent/out");
     com.typesafe.config.Config extra = ConfigFactory.parseString(String.join("\n", hocon));
-    return SettingsLoader.load((File) null, extra, sets);
+    for (String s : List.of("accounts", "transactions", "complaints", "surveys")) {
+      String base = "servicegap.inputs." + s;
+      if (!extra.hasPath(base + ".sql") && !extra.hasPathOrNull(base + ".path")) {
+        extra = extra.withFallback(ConfigFactory.parseMap(java.util.Map.of(base + ".path", "/nonexistent/" + s)));
+      }
+    }
+    return SettingsLoader.load((File) null, extra, List.of("servicegap.output.path=/nonexistent/out"));
   }
 
   /** A DataFrame from a DDL schema and rows given as arrays of values. */

@@ -86,9 +86,11 @@ public final class ServiceGapMain {
   public static int execute(Arguments arguments, Settings settings, SparkSession spark, PrintStream out, PrintStream err) {
     spark.conf().set("spark.sql.session.timeZone", settings.timezone().getId());
     spark.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+    // A text timestamp its pattern cannot read is a PARSE_ERROR (null), not a failed run.
+    spark.conf().set("spark.sql.legacy.timeParserPolicy", "CORRECTED");
     String runId = newRunId();
     boolean validateOnly = arguments.command().equals("validate");
-    RunManifest manifest = new RunManifest(runId, arguments.commandLine(), settings.digest(), spark.version());
+    RunManifest manifest = new RunManifest(runId, settings.secrets().redact(arguments.commandLine()), settings.digest(), spark.version());
     StageClock clock = new StageClock(spark.sparkContext());
     int code;
     String error = null;
@@ -97,6 +99,7 @@ public final class ServiceGapMain {
           new ServiceGapJob(spark, settings)
               .execute(new ServiceGapJob.Request(runId, arguments.asOf(), arguments.backfillFrom(), validateOnly), manifest, clock);
       printInputs(out, outcome.inputs());
+      printRejected(out, outcome.rejected(), settings);
       if (!validateOnly) {
         out.printf("as_of %s, periods from %s recomputed%n", outcome.run().asOf(), outcome.run().windowStart());
         out.println("tables under " + settings.outputPath() + ":");
@@ -116,11 +119,14 @@ public final class ServiceGapMain {
       error = "refused: " + e.getMessage();
       code = FAILED;
     } catch (Exception e) { // includes SparkException, thrown unchecked from Scala
-      LOG.error("run failed", e);
+      java.io.StringWriter trace = new java.io.StringWriter();
+      e.printStackTrace(new java.io.PrintWriter(trace));
+      LOG.error("run failed: {}", settings.secrets().redact(trace.toString()));
       error = "run failed: " + e;
       code = FAILED;
     }
     if (error != null) {
+      error = settings.secrets().redact(error);
       err.println("servicegap: " + error);
     }
     manifest.finish(code == OK ? "succeeded" : "failed", code, error, clock.millis());
@@ -137,7 +143,25 @@ public final class ServiceGapMain {
   private static void printInputs(PrintStream out, java.util.List<SourceCounts> inputs) {
     out.println("inputs:");
     for (SourceCounts c : inputs) {
-      out.printf("  %-21s %,9d read %,9d accepted %,6d quarantined%s%n", c.source(), c.read(), c.accepted(), c.quarantined(), reasons(c.quarantinedByReason()));
+      String note = c.path() == null ? "  (declared absent)" : c.leftOut() > 0 ? String.format("  (%,d left out by where)", c.leftOut()) : "";
+      out.printf("  %-21s %,9d read %,9d accepted %,6d quarantined%s%s%n", c.source(), c.read(), c.accepted(), c.quarantined(), reasons(c.quarantinedByReason()), note);
+    }
+  }
+
+  /** validate's report: the first rejected rows of each source and reason, as the export had them. */
+  private static void printRejected(PrintStream out, java.util.List<ServiceGapJob.Rejected> rejected, Settings settings) {
+    if (rejected.isEmpty()) {
+      return;
+    }
+    out.println("first rejected rows of each source and reason, as read:");
+    String group = null;
+    for (ServiceGapJob.Rejected r : rejected) {
+      String g = r.source() + " " + r.reason() + " (" + r.column() + ")";
+      if (!g.equals(group)) {
+        out.println("  " + g + ":");
+        group = g;
+      }
+      out.println("    " + settings.secrets().redact(r.record()));
     }
   }
 

@@ -7,6 +7,7 @@ import java.util.Set;
 
 /** Every setting of a run, validated; built only by {@link SettingsLoader}. */
 public record Settings(
+    Map<String, RawInput> raw,
     Map<String, SourceSettings> inputs,
     String outputPath,
     String sparkMaster,
@@ -27,11 +28,72 @@ public record Settings(
     Set<String> families,
     AccountRisk accountRisk,
     Retention retention,
-    String digest) {
+    String digest,
+    Secrets secrets) {
 
-  /** One input source as configured. A null path means not configured. */
+  /**
+   * One input source as configured: a file source ({@code path}) or a query over the raw inputs
+   * ({@code sql}), neither when not configured, and the mapping from the export's own columns.
+   *
+   * @param columns contract column → Spark SQL expression over the source's own columns
+   * @param values per contract column, replacements of listed values before validation
+   * @param where Spark SQL condition; rows it does not keep are counted, not quarantined
+   * @param timestampFormat, dateFormat Spark datetime patterns for text values, or null for ISO-8601
+   * @param timezone zone of text timestamps without an offset, or null for servicegap.timezone
+   */
   public record SourceSettings(
-      String name, String path, String format, Map<String, String> options, boolean required) {}
+      String name,
+      String path,
+      String format,
+      Map<String, String> options,
+      boolean required,
+      String sql,
+      Map<String, String> columns,
+      Map<String, Map<String, String>> values,
+      String where,
+      String timestampFormat,
+      String dateFormat,
+      ZoneId timezone) {
+
+    /** A plain file source in the contract's own layout. */
+    public SourceSettings(String name, String path, String format, Map<String, String> options, boolean required) {
+      this(name, path, format, options, required, null, Map.of(), Map.of(), null, null, null, null);
+    }
+
+    public boolean configured() {
+      return path != null || sql != null;
+    }
+
+    /** Whether the rows are the export's own and the contract's columns are derived from them. */
+    public boolean mapped() {
+      return sql != null || !columns.isEmpty() || !values.isEmpty() || where != null;
+    }
+
+    /** Where the rows come from, for messages and the manifest. */
+    public String origin() {
+      return path != null ? path : sql != null ? "sql" : null;
+    }
+  }
+
+  /**
+   * An export read as it is and registered as a view of its name, for sources' {@code sql}.
+   *
+   * @param format csv, json, parquet, jdbc or table
+   * @param table the catalog table of format table, else null
+   */
+  public record RawInput(String name, String path, String format, Map<String, String> options, String table) {
+    /** Where the rows come from, without secrets: the path, the table, or the JDBC table or query. */
+    public String origin() {
+      if (path != null) {
+        return path;
+      }
+      if (table != null) {
+        return "table " + table;
+      }
+      String target = options.containsKey("dbtable") ? options.get("dbtable") : "query";
+      return "jdbc " + target;
+    }
+  }
 
   /** A survey dimension: its answer scale, experience element and weight in servqual_gap. */
   public record Dimension(String name, double min, double max, String element, double weight) {}

@@ -42,10 +42,14 @@ public final class SettingsLoader {
           "price_changes");
   public static final List<String> FAMILIES = List.of("gap1", "gap2", "gap3", "gap4", "gap5", "recovery", "impact", "accounts");
   /** Standards the job knows how to measure; configuring one is choosing its target and clock. */
-  public static final List<String> STANDARDS = List.of("order-processing", "first-response", "resolution", "queue-wait");
+  public static final List<String> STANDARDS = List.of("order-processing", "first-response", "resolution", "queue-wait", "case-promise");
+  /** The standard whose target is each case's own promise (complaints.due_ts), not a setting. */
+  public static final String CASE_PROMISE = "case-promise";
   private static final List<String> WEEKDAYS = List.of("mon", "tue", "wed", "thu", "fri", "sat", "sun");
   public static final List<String> ELEMENTS = List.of("promise", "recovery", "personnel", "value");
   private static final Set<String> FORMATS = Set.of("csv", "json", "parquet");
+  private static final List<String> RAW_FORMATS = List.of("csv", "json", "parquet", "jdbc", "table");
+  private static final List<String> RAW_KEYS = List.of("path", "format", "options", "table");
   /** Sub-trees whose keys are free-form and passed through. */
   private static final List<String> OPEN_TREES =
       List.of("servicegap.spark.conf", "servicegap.dimension-settings", "servicegap.business-hours.week");
@@ -120,26 +124,11 @@ public final class SettingsLoader {
     checkUnknownKeys(config, problems);
     Config sg = config.getConfig("servicegap");
 
+    List<String> secrets = new ArrayList<>();
+    Map<String, Settings.RawInput> raw = rawInputs(sg, secrets, problems);
     Map<String, Settings.SourceSettings> inputs = new LinkedHashMap<>();
     for (String source : SOURCES) {
-      String base = "inputs." + source;
-      String path = optionalString(sg, base + ".path");
-      String format = get(problems, "servicegap." + base + ".format", () -> sg.getString(base + ".format"), "csv");
-      format = format.toLowerCase(Locale.ROOT);
-      boolean required = get(problems, "servicegap." + base + ".required", () -> sg.getBoolean(base + ".required"), true);
-      if (!FORMATS.contains(format)) {
-        problems.add("servicegap." + base + ".format must be one of csv, json, parquet, got '" + format + "'");
-      }
-      if (required && path == null) {
-        problems.add("servicegap." + base + ".path is required (the " + source + " source)");
-      }
-      Map<String, String> options = new LinkedHashMap<>();
-      if (sg.hasPath(base + ".options")) {
-        for (Map.Entry<String, ConfigValue> e : sg.getConfig(base + ".options").entrySet()) {
-          options.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
-        }
-      }
-      inputs.put(source, new Settings.SourceSettings(source, path, format, Map.copyOf(options), required));
+      inputs.put(source, source(sg, source, secrets, problems));
     }
 
     String outputPath = optionalString(sg, "output.path");
@@ -246,7 +235,9 @@ public final class SettingsLoader {
     if (!problems.isEmpty()) {
       throw new ConfigurationException(problems);
     }
+    Secrets redaction = new Secrets(secrets);
     return new Settings(
+        java.util.Collections.unmodifiableMap(raw),
         Map.copyOf(inputs),
         outputPath,
         master,
@@ -267,7 +258,156 @@ public final class SettingsLoader {
         Set.copyOf(families),
         risk,
         retention,
-        digest(sg));
+        digest(redacted(sg)),
+        redaction);
+  }
+
+  private static Settings.SourceSettings source(Config sg, String source, List<String> secrets, List<String> problems) {
+    String base = "inputs." + source;
+    String where = "servicegap." + base;
+    String path = optionalString(sg, base + ".path");
+    String sql = optionalString(sg, base + ".sql");
+    String format = get(problems, where + ".format", () -> sg.getString(base + ".format"), "csv").toLowerCase(Locale.ROOT);
+    boolean required = get(problems, where + ".required", () -> sg.getBoolean(base + ".required"), true);
+    if (!FORMATS.contains(format)) {
+      problems.add(where + ".format must be one of csv, json, parquet, got '" + format + "'");
+    }
+    if (path != null && sql != null) {
+      problems.add(where + " has both path and sql: a source is a file source or a query over servicegap.raw, not both");
+    }
+    if (required && path == null && sql == null) {
+      problems.add(where + ".path is required, or .sql (the " + source + " source; required = false declares it absent)");
+    }
+    Map<String, String> columns = new LinkedHashMap<>();
+    if (sg.hasPath(base + ".columns")) {
+      for (Map.Entry<String, ConfigValue> e : sg.getConfig(base + ".columns").root().entrySet()) {
+        Object v = e.getValue().unwrapped();
+        if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+          columns.put(e.getKey(), String.valueOf(v));
+        } else {
+          problems.add(where + ".columns." + e.getKey() + " must be a Spark SQL expression (a string)");
+        }
+      }
+    }
+    Map<String, Map<String, String>> values = new LinkedHashMap<>();
+    if (sg.hasPath(base + ".values")) {
+      for (Map.Entry<String, ConfigValue> e : sg.getConfig(base + ".values").root().entrySet()) {
+        if (e.getValue().valueType() != ConfigValueType.OBJECT) {
+          problems.add(where + ".values." + e.getKey() + " must be an object { export value = contract value }");
+          continue;
+        }
+        Map<String, String> replace = new LinkedHashMap<>();
+        ((com.typesafe.config.ConfigObject) e.getValue()).forEach((from, to) -> replace.put(from, String.valueOf(to.unwrapped())));
+        values.put(e.getKey(), Map.copyOf(replace));
+      }
+    }
+    String filter = optionalString(sg, base + ".where");
+    String timestampFormat = pattern(sg, base + ".timestamp-format", problems);
+    String dateFormat = pattern(sg, base + ".date-format", problems);
+    java.time.ZoneId zone = optionalString(sg, base + ".timezone") == null ? null : zone(sg, base + ".timezone", problems);
+    return new Settings.SourceSettings(
+        source, path, format, options(sg, base, where, secrets), required, sql, java.util.Collections.unmodifiableMap(columns),
+        java.util.Collections.unmodifiableMap(values), filter, timestampFormat, dateFormat, zone);
+  }
+
+  private static Map<String, Settings.RawInput> rawInputs(Config sg, List<String> secrets, List<String> problems) {
+    Map<String, Settings.RawInput> raw = new java.util.TreeMap<>();
+    if (!sg.hasPath("raw")) {
+      return raw;
+    }
+    for (String name : sg.getConfig("raw").root().keySet()) {
+      String base = "raw.\"" + name + "\"";
+      String where = "servicegap.raw." + name;
+      if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        problems.add(where + ": a raw input's name is the view its queries read, so letters, digits and _ only");
+        continue;
+      }
+      if (sg.getValue(base).valueType() != ConfigValueType.OBJECT) {
+        problems.add(where + " must be an object { path, format, options } or { format = table, table }");
+        continue;
+      }
+      for (String key : sg.getConfig(base).root().keySet()) {
+        if (!RAW_KEYS.contains(key)) {
+          problems.add("unknown setting " + where + "." + key + " (a raw input has " + String.join(", ", RAW_KEYS) + ")");
+        }
+      }
+      String path = optionalString(sg, base + ".path");
+      String table = optionalString(sg, base + ".table");
+      String format = sg.hasPath(base + ".format") ? get(problems, where + ".format", () -> sg.getString(base + ".format"), "csv").toLowerCase(Locale.ROOT) : "csv";
+      Map<String, String> options = options(sg, base, where, secrets);
+      if (!RAW_FORMATS.contains(format)) {
+        problems.add(where + ".format must be one of " + String.join(", ", RAW_FORMATS) + ", got '" + format + "'");
+      } else if (format.equals("table")) {
+        if (table == null) {
+          problems.add(where + ": format table needs table = \"database.table\"");
+        }
+      } else if (format.equals("jdbc")) {
+        if (!options.containsKey("url")) {
+          problems.add(where + ": format jdbc needs options.url");
+        }
+        if (options.containsKey("dbtable") == options.containsKey("query")) {
+          problems.add(where + ": format jdbc needs exactly one of options.dbtable and options.query");
+        }
+      } else if (path == null) {
+        problems.add(where + ".path is required for format " + format);
+      }
+      raw.put(name, new Settings.RawInput(name, path, format, options, table));
+    }
+    return raw;
+  }
+
+  /** Reader options as given; the values of secret-named options and of values from the environment are secrets. */
+  private static Map<String, String> options(Config sg, String base, String where, List<String> secrets) {
+    Map<String, String> options = new LinkedHashMap<>();
+    if (sg.hasPath(base + ".options")) {
+      for (Map.Entry<String, ConfigValue> e : sg.getConfig(base + ".options").root().entrySet()) {
+        String value = String.valueOf(e.getValue().unwrapped());
+        options.put(e.getKey(), value);
+        if (secret(e.getKey(), e.getValue())) {
+          secrets.add(value);
+        }
+      }
+    }
+    return java.util.Collections.unmodifiableMap(options);
+  }
+
+  private static boolean secret(String key, ConfigValue value) {
+    return Secrets.SECRET_KEY.matcher(key).matches() || value.origin().description().contains("env variables");
+  }
+
+  /** The configuration with secret option values masked, for the digest. */
+  private static Config redacted(Config sg) {
+    Config out = sg;
+    for (String tree : List.of("inputs", "raw")) {
+      if (!sg.hasPath(tree)) {
+        continue;
+      }
+      for (String name : sg.getConfig(tree).root().keySet()) {
+        String base = tree + ".\"" + name + "\".options";
+        if (!sg.hasPath(base) || sg.getValue(base).valueType() != ConfigValueType.OBJECT) {
+          continue;
+        }
+        for (Map.Entry<String, ConfigValue> e : sg.getConfig(base).root().entrySet()) {
+          if (secret(e.getKey(), e.getValue())) {
+            out = out.withValue(base + ".\"" + e.getKey() + "\"", ConfigValueFactory.fromAnyRef(Secrets.MASK));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A datetime pattern, checked as far as Java's formatter checks it (Spark's patterns are its letters). */
+  private static String pattern(Config sg, String path, List<String> problems) {
+    String p = optionalString(sg, path);
+    if (p != null) {
+      try {
+        java.time.format.DateTimeFormatter.ofPattern(p);
+      } catch (IllegalArgumentException e) {
+        problems.add("servicegap." + path + ": not a datetime pattern: " + e.getMessage());
+      }
+    }
+    return p;
   }
 
   private static Map<String, Settings.Dimension> dimensions(Config sg, List<String> problems) {
@@ -309,8 +449,8 @@ public final class SettingsLoader {
     Map<String, Settings.Standard> out = new LinkedHashMap<>();
     Config section = sg.getConfig("standards");
     for (String name : section.root().keySet()) {
-      if (name.equals("delivery")) {
-        continue;
+      if (name.equals("delivery") || section.getIsNull(name)) {
+        continue; // a standard set to null is not measured (an export with no such times)
       }
       String where = "servicegap.standards." + name;
       if (!STANDARDS.contains(name)) {
@@ -318,12 +458,16 @@ public final class SettingsLoader {
         continue;
       }
       Config c = section.getConfig(name);
-      double target = get(problems, where + ".target", () -> c.getDouble("target"), 0.0);
-      if (!(target > 0)) {
+      boolean ownTarget = name.equals(CASE_PROMISE);
+      if (ownTarget && (c.hasPath("target") || c.hasPath("tier-targets"))) {
+        problems.add(where + ": its target is each case's own due_ts, so it takes no target or tier-targets");
+      }
+      double target = ownTarget ? 0.0 : get(problems, where + ".target", () -> c.getDouble("target"), 0.0);
+      if (!ownTarget && !(target > 0)) {
         problems.add(where + ".target must be > 0");
       }
       Map<String, Double> tierTargets = new LinkedHashMap<>();
-      if (c.hasPath("tier-targets")) {
+      if (!ownTarget && c.hasPath("tier-targets")) {
         for (String tier : c.getConfig("tier-targets").root().keySet()) {
           double t = get(problems, where + ".tier-targets." + tier, () -> c.getDouble("tier-targets.\"" + tier + "\""), 0.0);
           if (!tiers.contains(tier)) {
@@ -337,6 +481,9 @@ public final class SettingsLoader {
       String clock = get(problems, where + ".clock", () -> c.getString("clock"), "calendar");
       if (!clock.equals("calendar") && !clock.equals("business")) {
         problems.add(where + ".clock must be calendar or business, got '" + clock + "'");
+      }
+      if (ownTarget && clock.equals("business")) {
+        problems.add(where + ".clock: a case's due_ts is an instant, so case-promise is measured on the calendar clock");
       }
       if (name.equals("queue-wait") && clock.equals("business")) {
         problems.add(where + ".clock: queue-wait is a duration in seconds, not a span of time; use calendar");
@@ -394,7 +541,8 @@ public final class SettingsLoader {
       String path = "servicegap." + e.getKey();
       boolean open =
           OPEN_TREES.stream().anyMatch(t -> path.startsWith(t + "."))
-              || path.matches("servicegap\\.inputs\\.[a-z_]+\\.options\\..*")
+              || path.startsWith("servicegap.raw.")
+              || path.matches("servicegap\\.inputs\\.[a-z_]+\\.(options|columns|values)\\..*")
               || path.matches("servicegap\\.standards\\.[a-z-]+\\.tier-targets\\..*");
       if (!open && !reference.hasPathOrNull(path)) {
         problems.add("unknown setting " + path + " (misspelled? see reference.conf)");

@@ -20,7 +20,7 @@ import org.apache.spark.sql.SparkSession;
  * Synthetic histories in the input contract, at any scale, deterministic for a seed: every random
  * draw is a hash of (seed, row id, purpose), so the output does not depend on partitioning.
  *
- * <p>Planted gaps (checked by PlantedGapTest):
+ * <p>Planted gaps (checked by PlantedGapIT):
  *
  * <ul>
  *   <li>Gap 4: smb × budget orders are late 40 % of the time, every other segment × tier 8 %.

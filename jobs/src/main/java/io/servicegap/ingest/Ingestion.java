@@ -45,7 +45,7 @@ public final class Ingestion {
    * Accepted rows per source (the contract's columns and what their references carry), quarantined
    * rows of all sources, and the counts that reconcile them.
    */
-  public record Result(Map<String, Dataset<Row>> accepted, Dataset<Row> quarantine, List<SourceCounts> counts) {
+  public record Result(Map<String, Dataset<Row>> accepted, Dataset<Row> quarantine, List<SourceCounts> counts, Map<String, Long> rawRows) {
     public boolean has(String source) {
       return accepted.containsKey(source);
     }
@@ -68,12 +68,18 @@ public final class Ingestion {
   public Result ingest(java.util.Set<String> wanted) {
     java.util.Set<String> reading = withReferencedSources(wanted);
     SourceReader reader = new SourceReader(spark);
+    Map<String, Long> rawRows = new LinkedHashMap<>();
+    RawInputs.registerAndCheck(spark, settings).forEach((name, rows) -> {
+      spark.sparkContext().setJobDescription("count raw input " + name);
+      rawRows.put(name, rows.count());
+      LOG.info("raw input {}: {} rows", name, rawRows.get(name));
+    });
     Map<String, Dataset<Row>> accepted = new LinkedHashMap<>();
     List<Dataset<Row>> quarantines = new ArrayList<>();
     List<SourceCounts> counts = new ArrayList<>();
     for (SourceSpec spec : InputContract.ALL) {
       Settings.SourceSettings in = settings.input(spec.name());
-      if (in.path() == null) {
+      if (!in.configured() && in.required()) {
         LOG.info("source {}: not configured, skipped", spec.name());
         continue;
       }
@@ -85,7 +91,12 @@ public final class Ingestion {
       spark.sparkContext().setJobDescription("ingest " + spec.name());
       RawSource raw = reader.read(in, spec);
       Dataset<Row> verdicts = materialize(SourceValidation.validate(raw, spec, settings, accepted), in, spec);
-      SourceCounts c = tally(verdicts, in);
+      long leftOut = 0;
+      if (raw.leftOut() != null) {
+        spark.sparkContext().setJobDescription("count rows " + spec.name() + ".where leaves out");
+        leftOut = raw.leftOut().count();
+      }
+      SourceCounts c = tally(verdicts, in, leftOut);
       counts.add(c);
       List<Column> kept = new ArrayList<>();
       spec.columns().forEach(x -> kept.add(col(x.name())));
@@ -101,11 +112,12 @@ public final class Ingestion {
                   col(SourceValidation.RECORD).as("record"),
                   col(RawSource.SOURCE_FILE).as("source_file")));
       LOG.info(
-          "source {}: read {} rows, accepted {}, quarantined {} {} in {} ms",
-          spec.name(), c.read(), c.accepted(), c.quarantined(), c.quarantinedByReason(), (System.nanoTime() - started) / 1_000_000);
+          "source {}{}: read {} rows, accepted {}, quarantined {} {}, left out by where {} in {} ms",
+          spec.name(), in.configured() ? "" : " (declared absent: empty)", c.read(), c.accepted(), c.quarantined(), c.quarantinedByReason(), c.leftOut(),
+          (System.nanoTime() - started) / 1_000_000);
     }
     Dataset<Row> quarantine = quarantines.stream().reduce(Dataset::unionAll).orElseThrow();
-    return new Result(accepted, quarantine, counts);
+    return new Result(accepted, quarantine, counts, rawRows);
   }
 
   /** The wanted sources and, transitively, the sources their columns refer to. */
@@ -161,7 +173,7 @@ public final class Ingestion {
     return names;
   }
 
-  private static SourceCounts tally(Dataset<Row> verdicts, Settings.SourceSettings in) {
+  private static SourceCounts tally(Dataset<Row> verdicts, Settings.SourceSettings in, long leftOut) {
     List<Row> byReason = verdicts.groupBy(col(SourceValidation.REASON)).agg(count(lit(1))).collectAsList();
     long read = 0;
     long ok = 0;
@@ -175,6 +187,6 @@ public final class Ingestion {
         reasons.put(r.getString(0), n);
       }
     }
-    return new SourceCounts(in.name(), in.path(), read, ok, reasons);
+    return new SourceCounts(in.name(), in.origin(), read, ok, reasons, leftOut);
   }
 }

@@ -45,7 +45,7 @@ public final class InputContract {
               of("price_tier", STRING, false, "Tier of the order; the account's tier when absent.")
                   .allowed(Vocabulary.PRICE_TIER)
                   .rolledUp(),
-              of("quoted_amount", DECIMAL, true, "Price promised at sale.").atLeast(0),
+              of("quoted_amount", DECIMAL, false, "Price promised at sale; price metrics count only orders with both amounts.").atLeast(0),
               of("charged_amount", DECIMAL, false, "Price billed.").atLeast(0),
               of("qty_ordered", INT, true, "Quantity ordered.").above(0),
               of("qty_delivered", INT, false, "Quantity delivered.").atLeast(0),
@@ -80,6 +80,7 @@ public final class InputContract {
               of("contacts", INT, false, "Contacts needed until resolved.").atLeast(1).withDefault("1"),
               of("reopened", BOOLEAN, false, "Whether the case was reopened.").withDefault("false"),
               of("compensation_amount", DECIMAL, false, "Compensation paid.").atLeast(0),
+              of("due_ts", TIMESTAMP, false, "A promise made on this case (a due date, an SLA breach time), measured by case-promise.").notBefore("opened_ts"),
               of("updated_ts", TIMESTAMP, false, "Version of the row, for duplicates.")),
           List.of("complaint_id"),
           List.of(),

@@ -35,7 +35,7 @@ public final class SourceReader {
 
   public RawSource read(SourceSettings in, SourceSpec spec) {
     try {
-      return readUnchecked(in, spec);
+      return in.configured() && in.mapped() ? readMapped(in, spec) : readUnchecked(in, spec);
     } catch (InputException e) {
       throw e;
     } catch (Exception e) { // Spark's own SparkException is checked, thrown unchecked from Scala
@@ -49,13 +49,65 @@ public final class SourceReader {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    return new InputException(
-        in.name() + ": cannot read " + in.format() + " input at " + in.path() + ": " + root.getClass().getSimpleName() + ": " + root.getMessage(), e);
+    String what = in.path() != null ? in.format() + " input at " + in.path() : "its sql query over the raw inputs";
+    return new InputException(in.name() + ": cannot read " + what + ": " + root.getClass().getSimpleName() + ": " + root.getMessage(), e);
+  }
+
+  /**
+   * The export a mapped source reads, with its own column names, lazily: the query's result, or
+   * its files (CSV as text, keeping unreadable lines). Without data files: null.
+   */
+  public Dataset<Row> export(SourceSettings in) {
+    if (in.sql() != null) {
+      return spark.sql(in.sql());
+    }
+    if (!hasDataFiles(in)) {
+      return null;
+    }
+    return switch (in.format()) {
+      case "csv" -> readCsv(in);
+      case "json" -> reader(in).option("primitivesAsString", "true").json(in.path());
+      default -> reader(in).parquet(in.path());
+    };
+  }
+
+  /**
+   * One raw input, as it is, for the sources' queries: files (CSV values as text, so every value
+   * reaches validation as the export wrote it), a JDBC table or query, or a catalog table.
+   */
+  public Dataset<Row> raw(io.servicegap.config.Settings.RawInput in) {
+    return switch (in.format()) {
+      case "jdbc" -> spark.read().format("jdbc").options(in.options()).load();
+      case "table" -> spark.table(in.table());
+      case "csv" -> {
+        StructType header = spark.read().options(in.options()).option("header", "true").option("inferSchema", "false").csv(in.path()).schema();
+        yield spark.read().options(in.options()).option("header", "true").schema(textSchema(Arrays.asList(header.fieldNames()), false)).csv(in.path());
+      }
+      case "json" -> spark.read().options(in.options()).option("primitivesAsString", "true").json(in.path());
+      default -> spark.read().options(in.options()).parquet(in.path());
+    };
+  }
+
+  private RawSource readMapped(SourceSettings in, SourceSpec spec) {
+    Dataset<Row> export = export(in);
+    if (export == null) {
+      RawSource empty = readUnchecked(in, spec);
+      return new RawSource(in.name(), in.origin(), empty.rows(), empty.columns());
+    }
+    return mapped(export, in, spec);
+  }
+
+  /** An export shaped by its source's mapping, as validation reads it. */
+  static RawSource mapped(Dataset<Row> export, SourceSettings in, SourceSpec spec) {
+    ExportMapping.Mapped m = ExportMapping.apply(export, in, spec);
+    Column file = in.sql() != null ? lit(null).cast(DataTypes.StringType) : input_file_name();
+    Dataset<Row> rows = m.rows().withColumn(RawSource.SOURCE_FILE, file).withColumn(RawSource.READ_SEQ, monotonically_increasing_id());
+    return new RawSource(in.name(), in.origin(), rows, m.columns(), m.exportColumns(), m.lostValues(), m.leftOut());
   }
 
   private RawSource readUnchecked(SourceSettings in, SourceSpec spec) {
     Dataset<Row> rows;
-    if (!hasDataFiles(in)) {
+    if (!in.configured() || !hasDataFiles(in)) { // a source declared absent reads as an empty one
       rows = spark.createDataFrame(List.of(), textSchema(spec.columns().stream().map(ColumnSpec::name).toList(), false));
     } else {
       rows = switch (in.format()) {

@@ -61,13 +61,23 @@ public final class SourceValidation {
     List<Column> rawKept = new ArrayList<>();
     Map<String, Column> recordFields = new java.util.LinkedHashMap<>();
     List<Problem> parseProblems = new ArrayList<>();
+    boolean export = !raw.exportColumns().isEmpty();
+    TypedValue.TextFormats formats = formats(settings.input(spec.name()), settings);
     for (ColumnSpec c : spec.columns()) {
       if (raw.columns().contains(c.name())) {
         DataType t = inputTypes.get(c.name());
-        Column parsed = TypedValue.parse(col(c.name()), t, c.type());
-        parseProblems.add(new Problem(TypedValue.unreadable(col(c.name()), t, parsed), Reason.PARSE_ERROR, c.name()));
+        Column parsed = TypedValue.parse(col(c.name()), t, c.type(), formats);
+        Column unreadable = TypedValue.unreadable(col(c.name()), t, parsed);
+        String lost = raw.lostValues().get(c.name());
+        if (lost != null) {
+          unreadable = unreadable.or(col(lost));
+        }
+        parseProblems.add(new Problem(unreadable, Reason.PARSE_ERROR, c.name()));
         Column withDefault = c.defaultValue() == null ? parsed : coalesce(parsed, expr(c.defaultValue()).cast(c.type().sparkType()));
         typed.add(withDefault.as(c.name()));
+        if (export) {
+          continue; // the record is the export's own row
+        }
         if (t.equals(c.type().sparkType()) && c.defaultValue() == null) {
           recordFields.put(c.name(), col(c.name()));
         } else {
@@ -79,11 +89,16 @@ public final class SourceValidation {
         typed.add(absent.cast(c.type().sparkType()).as(c.name()));
       }
     }
+    for (int i = 0; i < raw.exportColumns().size(); i++) {
+      rawKept.add(col(RawSource.exportColumn(i)));
+      recordFields.put(raw.exportColumns().get(i), col(RawSource.exportColumn(i)));
+    }
     List<Column> rowProblems = new ArrayList<>();
     rowProblems.add(new Problem(col(RawSource.CORRUPT).isNotNull(), Reason.PARSE_ERROR, "_record").asColumn());
     parseProblems.forEach(p -> rowProblems.add(p.asColumn()));
-    Column record =
-        coalesce(col(RawSource.CORRUPT), to_json(struct(recordFields.entrySet().stream().map(e -> e.getValue().as(e.getKey())).toArray(Column[]::new))));
+    Column fields = struct(recordFields.entrySet().stream().map(e -> e.getValue().as(e.getKey())).toArray(Column[]::new));
+    // An export's row keeps its empty cells, so it reads as the file did.
+    Column record = coalesce(col(RawSource.CORRUPT), export ? to_json(fields, Map.of("ignoreNullFields", "false")) : to_json(fields));
 
     Dataset<Row> parsedRows =
         raw.rows()
@@ -118,6 +133,15 @@ public final class SourceValidation {
     // Only the quarantine names files: a path on every accepted row is a long text to write.
     out.add(when(col(PROBLEM).isNotNull(), col(RawSource.SOURCE_FILE)).as(RawSource.SOURCE_FILE));
     return checked.select(out.toArray(Column[]::new));
+  }
+
+  /** How the source writes text timestamps and dates (SPEC §2b); ISO-8601 in the run's zone by default. */
+  private static TypedValue.TextFormats formats(Settings.SourceSettings in, Settings settings) {
+    String run = settings.timezone().getId();
+    if (in == null) {
+      return new TypedValue.TextFormats(null, null, null, run);
+    }
+    return new TypedValue.TextFormats(in.timestampFormat(), in.dateFormat(), in.timezone() == null ? null : in.timezone().getId(), run);
   }
 
   private static List<Column> missing(SourceSpec spec) {

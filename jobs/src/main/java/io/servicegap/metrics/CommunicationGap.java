@@ -80,7 +80,7 @@ public final class CommunicationGap implements MetricFamily {
     Column delivered = col("delivered_ts").isNotNull();
     Column onTime = onTime(toleranceHours);
     Column inFull = inFull();
-    Column priced = col("charged_amount").isNotNull();
+    Column priced = col("charged_amount").isNotNull().and(col("quoted_amount").isNotNull());
     Column priceKept = priced.and(col("charged_amount").leq(col("quoted_amount")));
     Column late = delivered.and(not(onTime));
     Column hoursLate = col("delivered_ts").cast(DataTypes.DoubleType).minus(col("promised_ts").cast(DataTypes.DoubleType)).divide(3600);

@@ -25,7 +25,7 @@ import org.apache.spark.sql.Row;
 public final class CustomerGap implements MetricFamily {
   public static final String GAP = "gap5";
   private static final List<String> STATES =
-      List.of("answers", "expectation_sum", "expectation_sumsq", "perception_sum", "perception_sumsq", "gap_sum", "gap_sumsq", "exceeded", "met", "failed");
+      List.of("answers", "expectation_n", "perception_n", "expectation_sum", "expectation_sumsq", "perception_sum", "perception_sumsq", "gap_sum", "gap_sumsq", "exceeded", "met", "failed");
 
   @Override
   public String name() {
@@ -45,20 +45,20 @@ public final class CustomerGap implements MetricFamily {
   }
 
   /**
-   * Additive states of answers with both scores, per report key and dimension: answers, sums and
-   * sums of squares of expectation, perception and gap, and exceeded/met/failed counts. Shared
-   * with Gap 1 and servqual_gap: computed once per run.
+   * Additive states per report key and dimension: counts, sums and sums of squares of expectation
+   * and of perception over the answers that have each (a perception-only rating counts), and of
+   * the gap, with exceeded/met/failed counts, over the answers ({@code answers}) that have both.
+   * Shared with Gap 1 and servqual_gap: computed once per run.
    */
   static Dataset<Row> dimensionStates(MeasuredEvents in) {
-    Dataset<Row> answers =
-        in.answers()
-            .filter(col("expectation").isNotNull().and(col("perception").isNotNull()))
-            .withColumn("gap", col("perception").minus(col("expectation")));
+    Dataset<Row> answers = in.answers().withColumn("gap", col("perception").minus(col("expectation")));
     Dataset<Row> byDimension =
         StateRollup.rollUp(
             answers,
             List.of(
-                count(lit(1)).as("answers"),
+                sum(StateRollup.count(col("gap").isNotNull())).as("answers"),
+                sum(StateRollup.count(col("expectation").isNotNull())).as("expectation_n"),
+                sum(StateRollup.count(col("perception").isNotNull())).as("perception_n"),
                 sum(col("expectation")).as("expectation_sum"),
                 sum(col("expectation").multiply(col("expectation"))).as("expectation_sumsq"),
                 sum(col("perception")).as("perception_sum"),
@@ -78,8 +78,8 @@ public final class CustomerGap implements MetricFamily {
   private static List<Metric> perSubject(double z) {
     Column n = col("answers");
     return List.of(
-        new Metric("expectation_mean", Estimate.mean(col("expectation_sum"), col("expectation_sumsq"), n, z)),
-        new Metric("perception_mean", Estimate.mean(col("perception_sum"), col("perception_sumsq"), n, z)),
+        new Metric("expectation_mean", Estimate.mean(col("expectation_sum"), col("expectation_sumsq"), col("expectation_n"), z)),
+        new Metric("perception_mean", Estimate.mean(col("perception_sum"), col("perception_sumsq"), col("perception_n"), z)),
         new Metric("gap_mean", Estimate.mean(col("gap_sum"), col("gap_sumsq"), n, z)),
         new Metric("exceeded_share", Estimate.rate(col("exceeded"), n, z)),
         new Metric("met_share", Estimate.rate(col("met"), n, z)),
@@ -87,7 +87,8 @@ public final class CustomerGap implements MetricFamily {
   }
 
   /**
-   * Weighted mean of the per-dimension gap_means over the dimensions present. Its interval treats
+   * Weighted mean of the per-dimension gap_means over the dimensions present (with answers that
+   * have both scores). Its interval treats
    * the dimensions' means as independent: var = Σ (w/W)² · s²/n.
    */
   private static Dataset<Row> servqual(Dataset<Row> byDimension, Settings settings, double z) {
@@ -98,7 +99,7 @@ public final class CustomerGap implements MetricFamily {
     Dataset<Row> combined =
         byDimension
             .withColumn("w", w)
-            .filter(col("w").gt(0))
+            .filter(col("w").gt(0).and(col("answers").gt(0)))
             .groupBy(GroupingSets.reportKeys().stream().map(k -> col(k)).toArray(Column[]::new))
             .agg(
                 sum(col("w").multiply(mean)).as("weighted_gap"),

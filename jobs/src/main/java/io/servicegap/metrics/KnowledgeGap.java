@@ -36,9 +36,10 @@ public final class KnowledgeGap implements MetricFamily {
     }
     Dataset<Row> beliefs = applicableEstimates(CustomerGap.dimensionStates(in), in.estimates().get());
     double z = in.z();
-    Column n = col("answers");
-    Column expectation = Estimate.mean(col("expectation_sum"), col("expectation_sumsq"), n, z);
-    Column perception = Estimate.mean(col("perception_sum"), col("perception_sumsq"), n, z);
+    Column expectations = col("expectation_n");
+    Column perceptions = col("perception_n");
+    Column expectation = Estimate.mean(col("expectation_sum"), col("expectation_sumsq"), expectations, z);
+    Column perception = Estimate.mean(col("perception_sum"), col("perception_sumsq"), perceptions, z);
     Dataset<Row> perDimension =
         MetricTable.tidy(
             beliefs, GAP, "dimension", col("dimension"),
@@ -51,10 +52,10 @@ public final class KnowledgeGap implements MetricFamily {
             .withColumn("w", w)
             .groupBy(GroupingSets.reportKeys().stream().map(k -> col(k)).toArray(Column[]::new))
             .agg(
-                weightedMean(col("expected_score").minus(col("expectation_sum").divide(n))).as("knowledge"),
-                weightedMean(col("self_score").minus(col("perception_sum").divide(n))).as("self_assessment"),
-                sum(when(col("expected_score").isNotNull(), n)).as("knowledge_n"),
-                sum(when(col("self_score").isNotNull(), n)).as("self_n"));
+                weightedMean(col("expected_score").minus(col("expectation_sum").divide(expectations))).as("knowledge"),
+                weightedMean(col("self_score").minus(col("perception_sum").divide(perceptions))).as("self_assessment"),
+                sum(when(col("expected_score").isNotNull(), expectations)).as("knowledge_n"),
+                sum(when(col("self_score").isNotNull(), perceptions)).as("self_n"));
     return perDimension.unionByName(
         MetricTable.tidy(
             overall, GAP, "all", lit(GroupingSets.ALL),

@@ -29,15 +29,21 @@ import org.apache.spark.sql.types.DataTypes;
 public final class StandardsGap implements MetricFamily {
   public static final String GAP = "gap3";
 
-  /** What each named standard measures: its events, and the span (or value) measured. */
-  private record Measure(boolean onOrders, String start, String end, String seconds) {}
+  /**
+   * What each named standard measures: its events, and the span (or value) measured.
+   *
+   * @param promised an event's own deadline, whose span from start is its target; null: the
+   *     configured target
+   */
+  private record Measure(boolean onOrders, String start, String end, String seconds, String promised) {}
 
   private static final Map<String, Measure> MEASURES =
       Map.of(
-          "order-processing", new Measure(true, "order_ts", "processed_ts", null),
-          "first-response", new Measure(false, "opened_ts", "first_response_ts", null),
-          "resolution", new Measure(false, "opened_ts", "resolved_ts", null),
-          "queue-wait", new Measure(false, null, null, "queue_wait_s"));
+          "order-processing", new Measure(true, "order_ts", "processed_ts", null, null),
+          "first-response", new Measure(false, "opened_ts", "first_response_ts", null, null),
+          "resolution", new Measure(false, "opened_ts", "resolved_ts", null, null),
+          "queue-wait", new Measure(false, null, null, "queue_wait_s", null),
+          "case-promise", new Measure(false, "opened_ts", "resolved_ts", null, "due_ts"));
 
   @Override
   public String name() {
@@ -112,6 +118,10 @@ public final class StandardsGap implements MetricFamily {
     Column target = lit(standard.target());
     for (Map.Entry<String, Double> t : standard.tierTargets().entrySet()) {
       target = when(col("price_tier").equalTo(t.getKey()), lit(t.getValue())).otherwise(target);
+    }
+    if (m.promised() != null) {
+      events = events.filter(col(m.promised()).isNotNull());
+      target = hours(m.start(), m.promised(), standard, in.settings());
     }
     Column value;
     Column soFar;

@@ -49,8 +49,8 @@ public final class OutputTables {
           List.of(
               c("reason", "string", "PARSE_ERROR, MISSING_REQUIRED, BAD_VALUE, OUT_OF_RANGE, BAD_ORDER_OF_TIMES, UNKNOWN_REFERENCE, DUPLICATE_KEY or RESERVED_VALUE."),
               c("column_name", "string", "The column at fault: _record for a line that could not be split into columns; two names joined by a vertical bar when one of them was required."),
-              c("record", "string", "The original row as text (JSON of its columns, or the raw line)."),
-              c("source_file", "string", "File the row was read from."),
+              c("record", "string", "The original row as text: JSON of its columns (of a mapped source, the export's own columns, or the query's row, empty cells as null), or the raw line."),
+              c("source_file", "string", "File the row was read from; null for a source that is a query."),
               c("as_of", "date", "The run's as_of date."),
               c("run_id", "string", "Run that rejected the row."),
               c("run_date", "date", "The run's as_of date. Partition column."),

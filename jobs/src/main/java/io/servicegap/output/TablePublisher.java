@@ -15,6 +15,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,22 @@ public final class TablePublisher {
         .mode(SaveMode.Overwrite)
         .partitionBy(table.partitionBy().toArray(String[]::new))
         .parquet(new Path(staging, table.name()).toString());
+  }
+
+  /**
+   * Gives a table the run staged no rows for one empty Parquet file, in a partition the run owns,
+   * so readers find the table and its schema (a folder of partitions without files has neither).
+   *
+   * @param schema the table's columns, without its partition columns
+   * @param partition a value per partition column, in order
+   */
+  public void stageEmpty(SparkSession spark, OutputTables.Table table, org.apache.spark.sql.types.StructType schema, List<String> partition) {
+    List<String> dirs = new ArrayList<>();
+    for (int i = 0; i < partition.size(); i++) {
+      dirs.add(table.partitionBy().get(i) + "=" + partition.get(i));
+    }
+    spark.createDataFrame(List.of(), schema).coalesce(1).write().mode(SaveMode.Overwrite)
+        .parquet(new Path(stagedPath(table), String.join("/", dirs)).toString());
   }
 
   /** A folder for the run's intermediate data, removed with the staging area. */

@@ -34,13 +34,18 @@ public final class RunManifest {
     doc.put("timezone", run.zone().getId());
   }
 
-  public void inputs(List<SourceCounts> counts) {
+  /** @param rawRows rows read per raw input (SPEC §2b), by name */
+  public void inputs(List<SourceCounts> counts, Map<String, Long> rawRows) {
+    List<Map<String, Object>> raw = new ArrayList<>();
+    rawRows.forEach((name, n) -> raw.add(Map.of("raw_input", name, "rows_read", n)));
+    doc.put("raw_inputs", raw);
     List<Map<String, Object>> list = new ArrayList<>();
     for (SourceCounts c : counts) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("source", c.source());
       m.put("path", c.path());
       m.put("rows_read", c.read());
+      m.put("left_out_by_where", c.leftOut());
       m.put("accepted", c.accepted());
       m.put("quarantined", c.quarantined());
       m.put("quarantined_by_reason", c.quarantinedByReason());

@@ -77,8 +77,18 @@ public final class ServiceGapJob {
    */
   public record Request(String runId, Optional<LocalDate> asOf, Optional<LocalDate> backfillFrom, boolean validateOnly) {}
 
-  /** What a finished run reports: its manifest, and for a run the published row counts. */
-  public record Outcome(RunManifest manifest, List<SourceCounts> inputs, Map<String, Long> rowsByTable, RunKeys run) {}
+  /**
+   * What a finished run reports: its manifest, and for a run the published row counts.
+   *
+   * @param rejected for validate, the first few quarantined rows of each source and reason
+   */
+  public record Outcome(RunManifest manifest, List<SourceCounts> inputs, Map<String, Long> rowsByTable, RunKeys run, List<Rejected> rejected) {}
+
+  /** A quarantined row as its export had it, for validate's report. */
+  public record Rejected(String source, String reason, String column, String record) {}
+
+  /** Rows of each source and reason that validate shows. */
+  private static final int REJECTED_SHOWN = 3;
 
   /** Runs to completion or throws; the caller maps exceptions to exit codes and records them. */
   public Outcome execute(Request request, RunManifest manifest, StageClock clock) {
@@ -86,9 +96,10 @@ public final class ServiceGapJob {
       TablePublisher scratch = new TablePublisher(settings.outputPath(), request.runId(), hadoop());
       try {
         Ingestion.Result ingested = clock.time("ingest", () -> new Ingestion(spark, settings, scratch.scratch("inputs")).ingest());
-        manifest.inputs(ingested.counts());
+        manifest.inputs(ingested.counts(), ingested.rawRows());
+        List<Rejected> rejected = firstRejected(ingested.quarantine());
         gate(ingested.counts());
-        return new Outcome(manifest, ingested.counts(), Map.of(), null);
+        return new Outcome(manifest, ingested.counts(), Map.of(), null, rejected);
       } finally {
         scratch.discardStaging();
       }
@@ -103,7 +114,7 @@ public final class ServiceGapJob {
     TablePublisher publisher = new TablePublisher(settings.outputPath(), request.runId(), hadoop());
     try {
       Ingestion.Result ingested = clock.time("ingest", () -> new Ingestion(spark, settings, publisher.scratch("inputs")).ingest(sourcesRead()));
-      manifest.inputs(ingested.counts());
+      manifest.inputs(ingested.counts(), ingested.rawRows());
       gate(ingested.counts());
       LocalDate asOf = request.asOf().orElseGet(() -> clock.time("find as_of", () -> newestEventDate(ingested)));
       // Retention after an event is known only a churn window later: a nightly run with the impact
@@ -125,27 +136,27 @@ public final class ServiceGapJob {
         LOG.info("quarantine not published: this run read only {}", ingested.accepted().keySet());
       }
       try (SharedResults shared = new SharedResults()) {
-        clock.time("measure and stage gap_metrics", () -> publisher.stage(gapMetrics(ingested, keyed, run, shared), OutputTables.GAP_METRICS));
+        clock.time("measure and stage gap_metrics", () -> stage(publisher, gapMetrics(ingested, keyed, run, shared), OutputTables.GAP_METRICS, run));
       }
       if (publisher.hasStagedRows(OutputTables.GAP_METRICS)) {
         staged.add(OutputTables.GAP_SCORECARD);
         Dataset<Row> stagedMetrics = spark.read().parquet(publisher.stagedPath(OutputTables.GAP_METRICS).toString());
-        clock.time("stage gap_scorecard", () -> publisher.stage(Scorecard.wide(stagedMetrics), OutputTables.GAP_SCORECARD));
+        clock.time("stage gap_scorecard", () -> stage(publisher, Scorecard.wide(stagedMetrics), OutputTables.GAP_SCORECARD, run));
         if (settings.runs(PhaseImpact.GAP)) {
           staged.add(OutputTables.PHASE_IMPACT);
-          clock.time("stage phase_impact", () -> publisher.stage(PhaseImpact.wide(stagedMetrics, settings.minSample()), OutputTables.PHASE_IMPACT));
+          clock.time("stage phase_impact", () -> stage(publisher, PhaseImpact.wide(stagedMetrics, settings.minSample()), OutputTables.PHASE_IMPACT, run));
         }
       }
       if (settings.runs(PhaseImpact.GAP) && ingested.has("price_changes")) {
         staged.add(OutputTables.FEE_IMPACT);
-        clock.time("stage fee_impact", () -> publisher.stage(feeImpact(ingested, keyed, run), OutputTables.FEE_IMPACT));
+        clock.time("stage fee_impact", () -> stage(publisher, feeImpact(ingested, keyed, run), OutputTables.FEE_IMPACT, run));
       }
       if (settings.runs("accounts")) {
         staged.add(OutputTables.ACCOUNT_SCORECARD);
-        clock.time("stage account_scorecard", () -> publisher.stage(accountScorecard(ingested, keyed, run), OutputTables.ACCOUNT_SCORECARD));
+        clock.time("stage account_scorecard", () -> stage(publisher, accountScorecard(ingested, keyed, run), OutputTables.ACCOUNT_SCORECARD, run));
       }
       if (readEverySource) {
-        clock.time("stage quarantine", () -> publisher.stage(quarantine(ingested, run), OutputTables.QUARANTINE));
+        clock.time("stage quarantine", () -> stage(publisher, quarantine(ingested, run), OutputTables.QUARANTINE, run));
       }
       Map<OutputTables.Table, Map<String, Long>> counted = new LinkedHashMap<>();
       clock.time("count staged rows", () -> {
@@ -161,10 +172,47 @@ public final class ServiceGapJob {
         manifest.output(t.name(), byPartition, published.get(t.name()));
         rows.put(t.name(), byPartition.values().stream().mapToLong(Long::longValue).sum());
       });
-      return new Outcome(manifest, ingested.counts(), rows, run);
+      return new Outcome(manifest, ingested.counts(), rows, run, List.of());
     } finally {
       publisher.discardStaging();
     }
+  }
+
+  /**
+   * Stages a table; with no rows, one empty file in the partition of the run's as_of (the first
+   * configured grain's period, the run date's accounts quarantine), so the table and its schema
+   * exist for every reader.
+   */
+  private void stage(TablePublisher publisher, Dataset<Row> rows, OutputTables.Table table, RunKeys run) {
+    publisher.stage(rows, table);
+    if (publisher.hasStagedRows(table)) {
+      return;
+    }
+    Dataset<Row> columns = rows.selectExpr(table.columnNames().toArray(String[]::new)).drop(table.partitionBy().toArray(String[]::new));
+    List<String> partition;
+    if (table == OutputTables.QUARANTINE) {
+      partition = List.of(run.asOf().toString(), io.servicegap.ingest.InputContract.ACCOUNTS.name());
+    } else if (table.partitionBy().equals(List.of("as_of"))) {
+      partition = List.of(run.asOf().toString());
+    } else {
+      Grain g = settings.grains().get(0);
+      partition = List.of(g.name().toLowerCase(java.util.Locale.ROOT), run.lastPeriod(g).toString());
+    }
+    publisher.stageEmpty(spark, table, columns.schema(), partition);
+  }
+
+  /** The first quarantined rows of each source and reason, in read order within each: one small job. */
+  private static List<Rejected> firstRejected(Dataset<Row> quarantine) {
+    var bySourceAndReason = org.apache.spark.sql.expressions.Window.partitionBy("source", "reason").orderBy("record");
+    List<Rejected> shown = new ArrayList<>();
+    for (Row r : quarantine
+        .withColumn("_shown", org.apache.spark.sql.functions.row_number().over(bySourceAndReason))
+        .filter(col("_shown").leq(REJECTED_SHOWN))
+        .orderBy("source", "reason", "_shown")
+        .collectAsList()) {
+      shown.add(new Rejected(r.getAs("source"), r.getAs("reason"), r.getAs("column_name"), r.getAs("record")));
+    }
+    return shown;
   }
 
   /** Every event keyed once (SPEC §3), as the run sees it at its cut-off, any age. */
@@ -201,10 +249,12 @@ public final class ServiceGapJob {
     return sources;
   }
 
+  /** The sources a run of every family reads: those configured, and those declared absent (read empty). */
   private java.util.Set<String> configuredSources() {
     java.util.Set<String> configured = new java.util.TreeSet<>();
     io.servicegap.ingest.InputContract.ALL.forEach(spec -> {
-      if (settings.input(spec.name()).path() != null) {
+      Settings.SourceSettings in = settings.input(spec.name());
+      if (in.configured() || !in.required()) {
         configured.add(spec.name());
       }
     });

@@ -59,6 +59,7 @@ class TableDocsTest {
     md.add("Column names are case-insensitive; extra columns are ignored. Every row that breaks a rule goes to");
     md.add("`quarantine` with the first reason in this order: PARSE_ERROR, MISSING_REQUIRED, BAD_VALUE,");
     md.add("OUT_OF_RANGE, BAD_ORDER_OF_TIMES, UNKNOWN_REFERENCE, DUPLICATE_KEY, RESERVED_VALUE.");
+    md.add("An export in its own layout is mapped onto these columns by configuration: see [your-data.md](your-data.md).");
     for (SourceSpec s : InputContract.ALL) {
       md.add("");
       md.add("### `" + s.name() + "`");

@@ -71,6 +71,9 @@ abstract class MetricFixtures extends SparkTestBase {
   }
 
   static Dataset<Row> keyedComplaints(Dataset<Row> complaints, Dataset<Row> transactions, Dataset<Row> accounts, RunKeys run) {
+    if (!java.util.Arrays.asList(complaints.columns()).contains("due_ts")) { // fixtures with no promise on the case
+      complaints = complaints.withColumn("due_ts", org.apache.spark.sql.functions.lit(null).cast("timestamp"));
+    }
     return EventKeys.complaints(withCarried(InputContract.COMPLAINTS, complaints, transactions, accounts), run);
   }
 

@@ -50,6 +50,27 @@ class StandardsGapTest extends MetricFixtures {
         row("C4", "A1", null, ts("2026-05-20T08:00:00Z"), "pre_sale", "misleading_claim", null, null, null, 1, false));
   }
 
+  /**
+   * case-promise: each case's own due_ts is its target; as_of 2026-05-31 (cut-off 06-01 00:00).
+   * D1 due 48 h after opening, resolved after 24 h: kept. D2 due after 48 h, resolved after 72 h:
+   * broken, excess 72 − 48 = 24 h. D3 due 05-25, still open: broken, value unknown. D4 due 06-05,
+   * still open: pending. D5 has no due_ts: no promise to keep, not an event.
+   */
+  @Test
+  void aCasePromiseIsKeptByResolvingBeforeItsOwnDueTime() {
+    Dataset<Row> cases = frame(COMPLAINTS_DDL + ", due_ts timestamp",
+        row("D1", "A1", null, ts("2026-05-10T09:00:00Z"), "post_sale", "billing", null, ts("2026-05-11T09:00:00Z"), null, 1, false, ts("2026-05-12T09:00:00Z")),
+        row("D2", "A1", null, ts("2026-05-10T09:00:00Z"), "post_sale", "billing", null, ts("2026-05-13T09:00:00Z"), null, 1, false, ts("2026-05-12T09:00:00Z")),
+        row("D3", "A1", null, ts("2026-05-20T09:00:00Z"), "post_sale", "billing", null, null, null, 1, false, ts("2026-05-25T09:00:00Z")),
+        row("D4", "A1", null, ts("2026-05-28T09:00:00Z"), "post_sale", "billing", null, null, null, 1, false, ts("2026-06-05T09:00:00Z")),
+        row("D5", "A1", null, ts("2026-05-28T09:00:00Z"), "post_sale", "billing", null, ts("2026-05-29T09:00:00Z"), null, 1, false, null));
+    Dataset<Row> tidy = new StandardsGap().measure(events(settings(), frame(ORDERS_DDL), cases, noSurveys(), null));
+    Map<String, Row> promise = metrics(tidy, "month", "2026-05-01", "ALL", "ALL", "ALL", "standard/case-promise");
+    assertMetric(promise, "compliance_rate", 1.0 / 3, 3); // counted D1 D2 D3, kept D1
+    assertMetric(promise, "excess_mean", 24.0, 1); // D2 alone has a known value
+    assertPercentile(promise, "value_p50", 24.0, 2); // resolved after 24 h (D1) and 72 h (D2)
+  }
+
   @Test
   void complianceCountsBreachesOfTierTargetsAndUnmeasuredEventsPastTheirTarget() {
     Dataset<Row> tidy = new StandardsGap().measure(events(settings(), orders(), complaints(), noSurveys(), null)).cache();

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stay the previous run's, whole; the next run takes over the dead run's lock, cleans up, and
  * publishes tables identical to a clean run's.
  */
-class KillTest extends SparkTestBase {
+class KillIT extends SparkTestBase {
   @TempDir Path dir;
 
   private List<String> args(Path out) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A run over generated data finds each planted gap where it was planted, with its documented sign and size. */
-class PlantedGapTest extends SparkTestBase {
+class PlantedGapIT extends SparkTestBase {
   @TempDir static Path dir;
   private static Dataset<Row> monthly;
 

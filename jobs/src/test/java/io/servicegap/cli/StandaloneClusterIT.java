@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A real Spark standalone master and worker on 127.0.0.1, started from the build's own class path
  * (no Spark distribution), run the job submitted with SparkSubmit; its tables equal a local run's.
  */
-class StandaloneClusterTest extends SparkTestBase {
+class StandaloneClusterIT extends SparkTestBase {
   private static final List<String> OPENS =
       Stream.of("java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio", "java.util", "java.util.concurrent",
               "java.util.concurrent.atomic", "sun.nio.ch", "sun.nio.cs", "sun.security.action", "sun.util.calendar")
@@ -76,7 +76,7 @@ class StandaloneClusterTest extends SparkTestBase {
 
       long tasksOnExecutors;
       try (Stream<Path> logs = Files.walk(dir.resolve("work"))) {
-        tasksOnExecutors = logs.filter(p -> p.getFileName().toString().equals("stderr")).mapToLong(StandaloneClusterTest::finishedTasks).sum();
+        tasksOnExecutors = logs.filter(p -> p.getFileName().toString().equals("stderr")).mapToLong(StandaloneClusterIT::finishedTasks).sum();
       }
       assertTrue(tasksOnExecutors > 0, "tasks ran on the worker's executor, not in local mode");
 
