@@ -104,6 +104,13 @@ public final class ServiceGapMain {
         out.printf("as_of %s, periods from %s recomputed%n", outcome.run().asOf(), outcome.run().windowStart());
         out.println("tables under " + settings.outputPath() + ":");
         outcome.rowsByTable().forEach((t, n) -> out.printf("  %-18s %,d rows written%n", t, n));
+        if (!outcome.topFindings().isEmpty()) {
+          out.println("what to look at first:");
+          for (int i = 0; i < outcome.topFindings().size(); i++) {
+            out.printf("  %d. %s%n", i + 1, outcome.topFindings().get(i));
+          }
+        }
+        out.println(outcome.report() != null ? "report: " + outcome.report() : "report: not written (see the log)");
       }
       code = OK;
     } catch (ConfigurationException e) {

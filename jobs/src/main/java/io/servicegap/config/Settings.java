@@ -28,6 +28,7 @@ public record Settings(
     Set<String> families,
     AccountRisk accountRisk,
     Retention retention,
+    FindingRules findings,
     String digest,
     Secrets secrets) {
 
@@ -121,6 +122,12 @@ public record Settings(
    * gap is above exceededAbove, failed them when below failedBelow, and met them otherwise.
    */
   public record Retention(int churnAfterDays, double exceededAbove, double failedBelow) {}
+
+  /**
+   * What makes a figure a finding: its grain, the complete periods its trend looks at, the sample
+   * both it and its parent need, how many findings are kept, and targets per headline metric.
+   */
+  public record FindingRules(Grain grain, int periods, long minSample, int max, Map<String, Double> targets) {}
 
   public SourceSettings input(String source) {
     return inputs.get(source);

@@ -231,6 +231,10 @@ public final class SettingsLoader {
     if (families.isEmpty()) {
       problems.add("servicegap.metrics.families must name at least one family");
     }
+    Settings.FindingRules findings = findingRules(sg, problems);
+    if (!grains.isEmpty() && !grains.contains(findings.grain())) {
+      problems.add("servicegap.findings.grain " + findings.grain().label() + " is not among servicegap.grains");
+    }
 
     if (!problems.isEmpty()) {
       throw new ConfigurationException(problems);
@@ -258,8 +262,40 @@ public final class SettingsLoader {
         Set.copyOf(families),
         risk,
         retention,
+        findings,
         digest(redacted(sg)),
         redaction);
+  }
+
+  private static Settings.FindingRules findingRules(Config sg, List<String> problems) {
+    String f = "servicegap.findings.";
+    Grain grain = Grain.MONTH;
+    try {
+      grain = Grain.parse(get(problems, f + "grain", () -> sg.getString("findings.grain"), "month"));
+    } catch (IllegalArgumentException e) {
+      problems.add(f + "grain must be one of day, week, month");
+    }
+    int periods = get(problems, f + "periods", () -> sg.getInt("findings.periods"), 3);
+    long minSample = get(problems, f + "min-sample", () -> sg.getLong("findings.min-sample"), 30L);
+    int max = get(problems, f + "max", () -> sg.getInt("findings.max"), 50);
+    if (periods < 1) {
+      problems.add(f + "periods must be >= 1");
+    }
+    if (minSample < 1) {
+      problems.add(f + "min-sample must be >= 1");
+    }
+    if (max < 1) {
+      problems.add(f + "max must be >= 1");
+    }
+    Map<String, Double> targets = new java.util.TreeMap<>();
+    for (Map.Entry<String, ConfigValue> e : sg.getConfig("findings.targets").root().entrySet()) {
+      if (e.getValue().unwrapped() instanceof Number n) {
+        targets.put(e.getKey(), n.doubleValue());
+      } else if (e.getValue().unwrapped() != null) {
+        problems.add(f + "targets." + e.getKey() + " must be a number");
+      }
+    }
+    return new Settings.FindingRules(grain, periods, minSample, max, java.util.Collections.unmodifiableMap(targets));
   }
 
   private static Settings.SourceSettings source(Config sg, String source, List<String> secrets, List<String> problems) {
@@ -542,6 +578,7 @@ public final class SettingsLoader {
       boolean open =
           OPEN_TREES.stream().anyMatch(t -> path.startsWith(t + "."))
               || path.startsWith("servicegap.raw.")
+              || path.startsWith("servicegap.findings.targets.")
               || path.matches("servicegap\\.inputs\\.[a-z_]+\\.(options|columns|values)\\..*")
               || path.matches("servicegap\\.standards\\.[a-z-]+\\.tier-targets\\..*");
       if (!open && !reference.hasPathOrNull(path)) {

@@ -33,6 +33,10 @@ import org.apache.spark.sql.expressions.Window;
 public final class AccountScorecard {
   private AccountScorecard() {}
 
+  public static final String ACTIVE = "active";
+  public static final String AT_RISK = "at_risk";
+  public static final String LAPSED = "lapsed";
+
   /**
    * @param orders keyed orders placed by the cut-off (any age)
    * @param complaints keyed complaints opened by the cut-off (any age)
@@ -79,6 +83,11 @@ public final class AccountScorecard {
         when(col("eligible_orders_365d").geq(risk.minOrders()).and(otif.lt(risk.minOtifRate())), lit("low_otif")),
         when(col("open_complaints").geq(risk.openComplaints()), lit("open_complaints")),
         when(col("answers_365d").geq(risk.minAnswers()).and(col("mean_gap_365d").lt(risk.minGap())), lit("negative_gap"))));
+    // Lapsed: churned as retention defines it, no order in the churn window before the cut-off. A lost
+    // account is not "at risk": only an active one with reasons is.
+    Timestamp windowStart = Timestamp.from(cutoff.toInstant().minus(java.time.Duration.ofDays(settings.retention().churnAfterDays())));
+    Column lapsed = col("last_order_ts").isNull().or(col("last_order_ts").leq(lit(windowStart)));
+    Column status = when(lapsed, lit(LAPSED)).when(size(reasons).gt(0), lit(AT_RISK)).otherwise(lit(ACTIVE));
     return joined
         .withColumn("revenue_rank", row_number().over(byRevenue))
         .withColumn("_with_revenue", withRevenue)
@@ -87,7 +96,7 @@ public final class AccountScorecard {
             col("revenue_365d").gt(0).and(col("revenue_rank").leq(ceil(col("_with_revenue").multiply(risk.bestShare())))).as("best_account"),
             col("orders_365d"), otif.as("otif_rate_365d"), col("complaints_365d"), col("open_complaints"),
             col("mean_gap_365d"), col("answers_365d"), days.as("days_since_last_order"),
-            size(reasons).gt(0).as("at_risk"), reasons.as("at_risk_reasons"),
+            status.equalTo(AT_RISK).as("at_risk"), reasons.as("at_risk_reasons"), status.as("status"),
             lit(Date.valueOf(run.asOf())).as("as_of"), lit(run.runId()).as("run_id"));
   }
 

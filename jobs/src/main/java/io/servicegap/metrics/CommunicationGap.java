@@ -74,7 +74,8 @@ public final class CommunicationGap implements MetricFamily {
 
   /**
    * Eligible orders (not cancelled; delivered, or their promised time has passed) and what each
-   * kept of its promise. Orders still open before their promised time are pending and dropped.
+   * kept of its promise; {@code settled_ts} is when the promise fell due (delivery, or the promised
+   * time when nothing was delivered). Orders still open before their promised time are pending and dropped.
    */
   static Dataset<Row> promiseOutcomes(Dataset<Row> orders, double toleranceHours, java.sql.Timestamp cutoff) {
     Column delivered = col("delivered_ts").isNotNull();
@@ -88,8 +89,10 @@ public final class CommunicationGap implements MetricFamily {
     return orders
         .filter(eligible(cutoff))
         .select(
+            col("order_id"),
             col("account_id"),
             col("order_ts"),
+            coalesce(col("delivered_ts"), col("promised_ts")).as("settled_ts"),
             col("segment"),
             col("phase"),
             col("price_tier"),

@@ -97,8 +97,9 @@ public final class OutputTables {
               c("mean_gap_365d", "double", "Mean perception − expectation of its survey answers in the 365 days; null without one."),
               c("answers_365d", "bigint", "Survey answers with both scores in the 365 days."),
               c("days_since_last_order", "int", "Days from its last order to as_of; null if it never ordered."),
-              c("at_risk", "boolean", "At least one at-risk reason holds."),
-              c("at_risk_reasons", "array<string>", "no_recent_order, low_otif, open_complaints, negative_gap (thresholds in servicegap.accounts.at-risk)."),
+              c("at_risk", "boolean", "status is at_risk: an active account for which at least one at-risk reason holds."),
+              c("at_risk_reasons", "array<string>", "The reasons that hold: no_recent_order, low_otif, open_complaints, negative_gap (thresholds in servicegap.accounts.at-risk); for a lapsed account, what held when it left."),
+              c("status", "string", "active; at_risk (active, with reasons); lapsed (churned: no order in the servicegap.retention.churn-after-days before the cut-off, or none ever)."),
               c("run_id", "string", "Run that wrote the row."),
               c("as_of", "date", "The run's as_of date. Partition column.")));
 
@@ -164,5 +165,36 @@ public final class OutputTables {
               c("run_id", "string", "Run that wrote the row."),
               c("as_of", "date", "The run's as_of date. Partition column.")));
 
-  public static final List<Table> ALL = List.of(GAP_METRICS, GAP_SCORECARD, PHASE_IMPACT, ACCOUNT_SCORECARD, FEE_IMPACT, QUARANTINE);
+  public static final Table FINDINGS =
+      new Table(
+          "findings",
+          "One row per finding, as of the run: a key combination whose headline figure is worse than for all customers (intervals apart) or beyond its target, most at stake first.",
+          List.of("as_of"),
+          List.of(
+              c("finding_id", "string", "Stable id: the same grain, keys, gap, metric and subject give the same id in every run."),
+              c("rank", "int", "1 = most at stake."),
+              c("grain", "string", "Period length of the figure (servicegap.findings.grain)."),
+              c("period_start", "date", "The latest complete period by as_of: the period the figure is of."),
+              c("segment", "string", "Segment, or ALL."),
+              c("phase", "string", "Journey phase, or ALL."),
+              c("price_tier", "string", "Price tier, or ALL."),
+              c("gap", "string", "As in gap_metrics; impact for a price change's churn lift."),
+              c("metric", "string", "The headline metric: otif_rate, promise_kept_rate, compliance_rate, resolution_rate, servqual_gap, gap_mean, negative_impact or churn_lift."),
+              c("subject", "string", "As in gap_metrics (the standard, the element); a price change's change_id."),
+              c("value", "double", "The figure."),
+              c("n", "bigint", "Its sample size."),
+              c("ci_low", "double", "Lower bound of its interval."),
+              c("ci_high", "double", "Upper bound of its interval."),
+              c("parent_value", "double", "The same figure for all customers (segment, phase and tier ALL); for a price change, the untouched accounts' churn lift."),
+              c("parent_n", "bigint", "Its sample size."),
+              c("parent_ci_low", "double", "Lower bound of its interval."),
+              c("parent_ci_high", "double", "Upper bound of its interval."),
+              c("target", "double", "The configured target it breaks (servicegap.findings.targets), or null."),
+              c("trend", "string", "worsening, steady or improving: the figure against the first of the last servicegap.findings.periods periods, steady within its interval's half-width."),
+              c("at_stake", "double", "What the ranking goes by: events affected times the gap to the parent (for a price change, accounts times the lift above the untouched accounts')."),
+              c("sentence", "string", "The finding in plain words."),
+              c("run_id", "string", "Run that wrote the row."),
+              c("as_of", "date", "The run's as_of date. Partition column.")));
+
+  public static final List<Table> ALL = List.of(GAP_METRICS, GAP_SCORECARD, PHASE_IMPACT, ACCOUNT_SCORECARD, FEE_IMPACT, QUARANTINE, FINDINGS);
 }

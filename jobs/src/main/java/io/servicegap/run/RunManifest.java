@@ -65,6 +65,11 @@ public final class RunManifest {
     doc.put("outputs", outputs);
   }
 
+  /** @param path the run's report, or null when it could not be written */
+  public void report(String path) {
+    doc.put("report", path);
+  }
+
   public void finish(String status, int exitCode, String error, Map<String, Long> stageMillis) {
     doc.put("status", status);
     doc.put("exit_code", exitCode);

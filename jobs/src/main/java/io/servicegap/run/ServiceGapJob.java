@@ -53,7 +53,7 @@ public final class ServiceGapJob {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceGapJob.class);
   private static final List<MetricFamily> FAMILIES =
       List.of(new KnowledgeGap(), new CoverageGap(), new StandardsGap(), new CommunicationGap(), new CustomerGap(), new RecoveryGap(),
-          new PhaseImpact(), new RecoveryParadox());
+          new PhaseImpact(), new RecoveryParadox(), new io.servicegap.metrics.BrokenPromise());
 
   /** The families reading each kind of keyed event. */
   private static final Map<String, List<String>> EVENTS_READ_BY = Map.of(
@@ -81,8 +81,15 @@ public final class ServiceGapJob {
    * What a finished run reports: its manifest, and for a run the published row counts.
    *
    * @param rejected for validate, the first few quarantined rows of each source and reason
+   * @param topFindings the run's first findings, in plain words
+   * @param report where the run's report is, or null (validate, or a report that failed)
    */
-  public record Outcome(RunManifest manifest, List<SourceCounts> inputs, Map<String, Long> rowsByTable, RunKeys run, List<Rejected> rejected) {}
+  public record Outcome(
+      RunManifest manifest, List<SourceCounts> inputs, Map<String, Long> rowsByTable, RunKeys run, List<Rejected> rejected, List<String> topFindings,
+      String report) {}
+
+  /** Findings the run's summary ends with. */
+  private static final int FINDINGS_SHOWN = 5;
 
   /** A quarantined row as its export had it, for validate's report. */
   public record Rejected(String source, String reason, String column, String record) {}
@@ -99,7 +106,7 @@ public final class ServiceGapJob {
         manifest.inputs(ingested.counts(), ingested.rawRows());
         List<Rejected> rejected = firstRejected(ingested.quarantine());
         gate(ingested.counts());
-        return new Outcome(manifest, ingested.counts(), Map.of(), null, rejected);
+        return new Outcome(manifest, ingested.counts(), Map.of(), null, rejected, List.of(), null);
       } finally {
         scratch.discardStaging();
       }
@@ -151,6 +158,11 @@ public final class ServiceGapJob {
         staged.add(OutputTables.FEE_IMPACT);
         clock.time("stage fee_impact", () -> stage(publisher, feeImpact(ingested, keyed, run), OutputTables.FEE_IMPACT, run));
       }
+      // Findings rank every family's figures: a run of some families leaves the day's findings be.
+      if (settings.families().containsAll(io.servicegap.config.SettingsLoader.FAMILIES)) {
+        staged.add(OutputTables.FINDINGS);
+        clock.time("stage findings", () -> stage(publisher, findings(publisher, run), OutputTables.FINDINGS, run));
+      }
       if (settings.runs("accounts")) {
         staged.add(OutputTables.ACCOUNT_SCORECARD);
         clock.time("stage account_scorecard", () -> stage(publisher, accountScorecard(ingested, keyed, run), OutputTables.ACCOUNT_SCORECARD, run));
@@ -172,7 +184,18 @@ public final class ServiceGapJob {
         manifest.output(t.name(), byPartition, published.get(t.name()));
         rows.put(t.name(), byPartition.values().stream().mapToLong(Long::longValue).sum());
       });
-      return new Outcome(manifest, ingested.counts(), rows, run, List.of());
+      // The report is drawn from the published tables; a report that cannot be written leaves them
+      // published and says so.
+      String report;
+      try {
+        report = clock.time("write report", () -> new io.servicegap.report.RunReport(spark, settings, run).write(ingested.counts())).toString();
+        manifest.report(report);
+      } catch (RuntimeException e) {
+        LOG.error("report not written: {}", settings.secrets().redact(String.valueOf(e)), e);
+        manifest.report(null);
+        report = null;
+      }
+      return new Outcome(manifest, ingested.counts(), rows, run, List.of(), topFindings(run), report);
     } finally {
       publisher.discardStaging();
     }
@@ -199,6 +222,41 @@ public final class ServiceGapJob {
       partition = List.of(g.name().toLowerCase(java.util.Locale.ROOT), run.lastPeriod(g).toString());
     }
     publisher.stageEmpty(spark, table, columns.schema(), partition);
+  }
+
+  /**
+   * Findings over the staged gap_metrics and, for the periods before the run's window that the
+   * trend looks at, the published ones; with the staged fee_impact where the run has one.
+   */
+  private Dataset<Row> findings(TablePublisher publisher, RunKeys run) {
+    Grain g = settings.findings().grain();
+    Dataset<Row> metrics = spark.read().parquet(publisher.stagedPath(OutputTables.GAP_METRICS).toString()).filter(col("grain").equalTo(g.label()));
+    Path published = new Path(settings.outputPath(), OutputTables.GAP_METRICS.name());
+    try {
+      if (published.getFileSystem(hadoop()).exists(published)) {
+        Dataset<Row> before = spark.read().parquet(published.toString())
+            .filter(col("grain").equalTo(g.label()).and(col("period_start").lt(lit(Date.valueOf(run.firstPeriod(g))))));
+        metrics = metrics.unionByName(before.select(metrics.columns()[0], java.util.Arrays.copyOfRange(metrics.columns(), 1, metrics.columns().length)));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    Dataset<Row> fee = publisher.hasStagedRows(OutputTables.FEE_IMPACT) ? spark.read().parquet(publisher.stagedPath(OutputTables.FEE_IMPACT).toString()) : null;
+    return io.servicegap.metrics.Findings.build(metrics, fee, settings, run);
+  }
+
+  /** The published findings of this run, most at stake first. */
+  private List<String> topFindings(RunKeys run) {
+    Path published = new Path(settings.outputPath(), OutputTables.FINDINGS.name());
+    try {
+      if (!settings.families().containsAll(io.servicegap.config.SettingsLoader.FAMILIES) || !published.getFileSystem(hadoop()).exists(published)) {
+        return List.of();
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return spark.read().parquet(published.toString()).filter(col("as_of").equalTo(lit(Date.valueOf(run.asOf()))))
+        .orderBy(col("rank")).limit(FINDINGS_SHOWN).select("sentence").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
   }
 
   /** The first quarantined rows of each source and reason, in read order within each: one small job. */
@@ -313,7 +371,7 @@ public final class ServiceGapJob {
     Dataset<Row> answers = inWindow.apply(keyed.answers());
     Dataset<Row> complaints = inWindow.apply(keyed.complaints());
     Optional<Dataset<Row>> estimates = in.has("management_estimates") ? Optional.of(in.rows("management_estimates")) : Optional.empty();
-    MeasuredEvents events = new MeasuredEvents(orders, complaints, answers, estimates, settings, run, Estimate.z(settings.confidence()), shared);
+    MeasuredEvents events = new MeasuredEvents(orders, keyed.orders(), complaints, answers, estimates, settings, run, Estimate.z(settings.confidence()), shared);
     Dataset<Row> all = null;
     for (MetricFamily f : FAMILIES) {
       if (settings.runs(f.name())) {
@@ -355,7 +413,7 @@ public final class ServiceGapJob {
     if (table == OutputTables.QUARANTINE) {
       return p -> run.asOf().toString().equals(p.get("run_date"));
     }
-    if (table == OutputTables.ACCOUNT_SCORECARD || table == OutputTables.FEE_IMPACT) {
+    if (table.partitionBy().equals(List.of("as_of"))) {
       return p -> run.asOf().toString().equals(p.get("as_of"));
     }
     return p -> {

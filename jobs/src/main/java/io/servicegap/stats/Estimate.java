@@ -23,6 +23,16 @@ public final class Estimate {
     return new NormalDistribution().inverseCumulativeProbability(1 - (1 - confidence) / 2);
   }
 
+  /** Wilson's interval of successes / n, for figures computed on the driver: {low, high}. */
+  public static double[] wilson(double successes, double n, double z) {
+    double p = successes / n;
+    double z2 = z * z;
+    double denom = 1 + z2 / n;
+    double center = (p + z2 / (2 * n)) / denom;
+    double half = z * Math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom;
+    return new double[] {center - half, center + half};
+  }
+
   /** successes / n with a Wilson score interval. */
   public static Column rate(Column successes, Column n, double z) {
     Column nd = n.cast(DataTypes.DoubleType);

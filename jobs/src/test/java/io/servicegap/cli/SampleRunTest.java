@@ -418,6 +418,53 @@ class SampleRunTest extends SparkTestBase {
   }
 
   /** The newest run manifest under an output folder. */
+  /**
+   * The findings are the effects make_samples.py plants, and what follows from them: late
+   * deliveries in smb × budget (and the lower ratings of late orders there), overcharges in
+   * enterprise × premium, post-sale answers below expectations, the budget fee increase and the
+   * churn after it, and the broken-promise penalty (late orders rated lower, and accounts leaving
+   * after them). Each planted one is found, and no finding that is none of these ranks above
+   * the last of them. The run's summary ends with the first five.
+   */
+  @Test
+  void theFindingsAreThePlantedGapsFirst() {
+    List<Row> findings = spark.read().parquet(out.resolve("tables/findings").toString()).orderBy("rank").collectAsList();
+    Map<String, Integer> rankOf = new HashMap<>();
+    for (Row f : findings) {
+      rankOf.putIfAbsent(f.getAs("segment") + "/" + f.getAs("phase") + "/" + f.getAs("price_tier") + "/" + f.getAs("metric") + "/" + f.getAs("subject"), f.<Integer>getAs("rank"));
+    }
+    List<String> planted = List.of(
+        "smb/ALL/budget/otif_rate/ALL",
+        "enterprise/ALL/premium/promise_kept_rate/ALL",
+        "ALL/post_sale/ALL/servqual_gap/ALL",
+        "ALL/ALL/budget/churn_lift/P001",
+        "ALL/ALL/ALL/broken_promise_penalty/ALL");
+    int last = 0;
+    for (String p : planted) {
+      assertTrue(rankOf.containsKey(p), p + " not among the findings " + rankOf.keySet());
+      last = Math.max(last, rankOf.get(p));
+    }
+    for (Row f : findings) {
+      if (f.<Integer>getAs("rank") > last) {
+        break;
+      }
+      String segment = f.getAs("segment");
+      String phase = f.getAs("phase");
+      String tier = f.getAs("price_tier");
+      String gap = f.getAs("gap");
+      boolean lateDeliveries = List.of("smb", "ALL").contains(segment) && List.of("budget", "ALL").contains(tier) && List.of("gap4", "gap5").contains(gap);
+      boolean overcharges = List.of("enterprise", "ALL").contains(segment) && List.of("premium", "ALL").contains(tier)
+          && List.of("promise_kept_rate", "price_kept_rate").contains(f.<String>getAs("metric"));
+      boolean postSale = phase.equals("post_sale") && gap.equals("gap5");
+      boolean fee = f.<String>getAs("metric").equals("churn_lift") && f.<String>getAs("subject").equals("P001");
+      // Answers about late orders are rated lower, and late deliveries drive accounts away.
+      boolean brokenPromise = f.<String>getAs("metric").startsWith("broken_promise_");
+      assertTrue(lateDeliveries || overcharges || postSale || fee || brokenPromise, "not planted, yet ranked above a planted one: " + f.<String>getAs("sentence"));
+    }
+    assertTrue(first.out().contains("what to look at first:\n  1. "), first.out());
+    assertEquals(5, first.out().lines().filter(l -> l.matches("  [1-5]\\. .*")).count(), first.out());
+  }
+
   static JsonNode manifest(Path output) throws IOException {
     try (Stream<Path> runs = Files.list(output.resolve("_runs"))) {
       File newest = runs.map(Path::toFile).filter(f -> f.getName().endsWith(".json") && !f.getName().startsWith(".")).max(java.util.Comparator.comparing(File::getName)).orElseThrow();

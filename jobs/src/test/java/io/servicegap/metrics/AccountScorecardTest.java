@@ -55,6 +55,7 @@ class AccountScorecardTest extends MetricFixtures {
     assertEquals(11, (int) a1.getAs("days_since_last_order")); // 05-20 → 05-31
     assertEquals(List.of("open_complaints", "negative_gap"), a1.getList(a1.fieldIndex("at_risk_reasons")));
     assertTrue(a1.<Boolean>getAs("at_risk"));
+    assertEquals("at_risk", a1.getAs("status"));
 
     Row a2 = byId.get("A2");
     assertEquals(new BigDecimal("1000.00"), a2.getAs("revenue_365d"));
@@ -62,6 +63,9 @@ class AccountScorecardTest extends MetricFixtures {
     assertTrue(a2.<Boolean>getAs("best_account"));
     assertEquals(119, (int) a2.getAs("days_since_last_order")); // 02-01 → 05-31
     assertEquals(List.of("no_recent_order"), a2.getList(a2.fieldIndex("at_risk_reasons")));
+    // No order in the 90 days before the cut-off: lost, not at risk.
+    assertEquals("lapsed", a2.getAs("status"));
+    assertFalse(a2.<Boolean>getAs("at_risk"));
 
     Row a3 = byId.get("A3");
     assertEquals(new BigDecimal("0.00"), a3.getAs("revenue_365d"));
@@ -69,5 +73,34 @@ class AccountScorecardTest extends MetricFixtures {
     assertEquals(0L, (long) a3.getAs("orders_365d"));
     assertNull(a3.getAs("otif_rate_365d"));
     assertEquals(List.of("no_recent_order"), a3.getList(a3.fieldIndex("at_risk_reasons")));
+  }
+
+  /**
+   * Status at the edges of the churn window: the cut-off is 2026-06-01T00:00Z and the window 90
+   * days, so it opens at 2026-03-03T00:00Z, exclusive (churn after t counts orders in (t, t + 90 d]).
+   */
+  @Test
+  void statusAtTheEdgesOfTheChurnWindow() {
+    Dataset<Row> accounts = frame(ACCOUNTS_DDL, row("B1", "smb", "budget"), row("B2", "smb", "budget"), row("B3", "smb", "budget"), row("B4", "smb", "budget"));
+    Dataset<Row> transactions = frame(
+        ORDERS_DDL,
+        // B1: last order exactly when the window opens: outside it, lapsed.
+        row("E1", "B1", ts("2026-03-03T00:00:00Z"), null, money("10"), money("10"), 1, 1, ts("2026-03-04T00:00:00Z"), null, ts("2026-03-03T12:00:00Z"), "delivered"),
+        // B2: one second later: inside, active; 89 days without an order > 60: at risk.
+        row("E2", "B2", ts("2026-03-03T00:00:01Z"), null, money("10"), money("10"), 1, 1, ts("2026-03-04T00:00:00Z"), null, ts("2026-03-03T12:00:00Z"), "delivered"),
+        // B3: ordered on the last day and delivered on time: active, no reason.
+        row("E3", "B3", ts("2026-05-31T10:00:00Z"), null, money("10"), money("10"), 1, 1, ts("2026-05-31T20:00:00Z"), null, ts("2026-05-31T18:00:00Z"), "delivered"));
+    // B4 never ordered: lapsed.
+    Dataset<Row> card = AccountScorecard.build(
+        accounts, keyedOrders(transactions, accounts, MAY), keyedComplaints(frame(COMPLAINTS_DDL), transactions, accounts, MAY),
+        keyedAnswers(frame(SURVEYS_DDL), transactions, accounts, MAY), settings(), MAY);
+    Map<String, String> status = new HashMap<>();
+    Map<String, Boolean> atRisk = new HashMap<>();
+    card.collectAsList().forEach(r -> {
+      status.put(r.getAs("account_id"), r.getAs("status"));
+      atRisk.put(r.getAs("account_id"), r.getAs("at_risk"));
+    });
+    assertEquals(Map.of("B1", "lapsed", "B2", "at_risk", "B3", "active", "B4", "lapsed"), status);
+    assertEquals(Map.of("B1", false, "B2", true, "B3", false, "B4", false), atRisk);
   }
 }

@@ -60,6 +60,7 @@ abstract class MetricFixtures extends SparkTestBase {
         d -> d.filter(io.servicegap.keys.Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run));
     return new MeasuredEvents(
         inWindow.apply(history),
+        history,
         inWindow.apply(keyedComplaints(complaints, transactions, accounts, run)),
         inWindow.apply(keyedAnswers(surveys, transactions, accounts, run)),
         java.util.Optional.ofNullable(estimates), settings, run, Estimate.z(settings.confidence()), new SharedResults());

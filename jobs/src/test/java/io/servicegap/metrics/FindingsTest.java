@@ -1,0 +1,144 @@
+package io.servicegap.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.servicegap.config.Settings;
+import io.servicegap.stats.Estimate;
+import java.sql.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/** Findings on hand-made gap_metrics of May 2026 (as_of 2026-05-31), intervals worked out here. */
+class FindingsTest extends MetricFixtures {
+  private static final String METRICS_DDL =
+      "grain string, period_start date, segment string, phase string, price_tier string, gap string, metric string, subject_type string, "
+          + "subject string, value double, n bigint, ci_low double, ci_high double";
+  private static final double Z = Estimate.z(0.95);
+
+  /** Wilson's interval, written out: (p + z²/2n ± z √(p(1−p)/n + z²/4n²)) / (1 + z²/n). */
+  private static double[] wilson(double successes, double n) {
+    double p = successes / n;
+    double z2 = Z * Z;
+    double center = (p + z2 / (2 * n)) / (1 + z2 / n);
+    double half = Z * Math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
+    return new double[] {center - half, center + half};
+  }
+
+  private static Object[] otif(String segment, String phase, String tier, double value, long n) {
+    double[] ci = wilson(value * n, n);
+    return row("month", Date.valueOf("2026-05-01"), segment, phase, tier, "gap4", "otif_rate", "all", "ALL", value, n, ci[0], ci[1]);
+  }
+
+  private static Map<String, Row> byKeys(Dataset<Row> findings) {
+    Map<String, Row> m = new HashMap<>();
+    findings.collectAsList().forEach(r -> m.put(r.getAs("segment") + "/" + r.getAs("phase") + "/" + r.getAs("price_tier"), r));
+    return m;
+  }
+
+  @Test
+  void worseBeyondTheIntervalsOrBeyondATargetWithEnoughSampleOnBothSides() {
+    Settings s = settings("servicegap.findings { periods = 1, min-sample = 30, targets { otif_rate = 0.9 } }");
+    Dataset<Row> metrics = frame(METRICS_DDL,
+        // All customers: 850 of 1000.
+        otif("ALL", "ALL", "ALL", 0.85, 1000),
+        // 60 of 100: worse, and its interval ends below the parent's.
+        otif("smb", "ALL", "budget", 0.6, 100),
+        // The same figure under one more key (every order is of the delivery phase): the same finding.
+        otif("smb", "delivery", "budget", 0.6, 100),
+        // 42 of 50: worse, but the intervals overlap and its interval reaches the 90 % target.
+        otif("smb", "ALL", "premium", 0.84, 50),
+        // 10 of 20: far worse, but below the minimum sample.
+        otif("enterprise", "ALL", "budget", 0.5, 20),
+        // 328 of 400: within the parent's interval, but wholly below the 90 % target.
+        otif("enterprise", "ALL", "premium", 0.82, 400));
+    Map<String, Row> found = byKeys(Findings.build(metrics, null, s, MAY));
+    assertEquals(java.util.Set.of("smb/ALL/budget", "enterprise/ALL/premium"), found.keySet());
+
+    double[] parent = wilson(850, 1000);
+    double[] smb = wilson(60, 100);
+    assertTrue(smb[1] < parent[0], "the case is what it claims: " + smb[1] + " < " + parent[0]);
+    Row worse = found.get("smb/ALL/budget");
+    assertEquals(0.6, worse.<Double>getAs("value"), 1e-12);
+    assertEquals(100L, worse.<Long>getAs("n"));
+    assertEquals(smb[0], worse.<Double>getAs("ci_low"), 1e-9);
+    assertEquals(smb[1], worse.<Double>getAs("ci_high"), 1e-9);
+    assertEquals(0.85, worse.<Double>getAs("parent_value"), 1e-12);
+    assertEquals(1000L, worse.<Long>getAs("parent_n"));
+    assertEquals(parent[0], worse.<Double>getAs("parent_ci_low"), 1e-9);
+    assertEquals(0.9, worse.<Double>getAs("target"), 1e-12, "it breaks the 90 % target too");
+    // At stake: 100 orders × (0.85 − 0.60) = 25; the target finding 400 × (0.85 − 0.82) = 12.
+    assertEquals(25.0, worse.<Double>getAs("at_stake"), 1e-9);
+    assertEquals(1, (int) worse.<Integer>getAs("rank"));
+    assertEquals("smb · budget: 60 % of orders on time and in full in 2026-05 (" + Math.round(smb[0] * 100) + "–" + Math.round(smb[1] * 100)
+        + " %, 100 orders), against 85 % for all customers, target 90 %", worse.getAs("sentence"));
+
+    Row target = found.get("enterprise/ALL/premium");
+    double[] ent = wilson(328, 400);
+    assertTrue(ent[1] >= parent[0] && ent[1] < 0.9, "within the parent's interval, below the target");
+    assertEquals(0.9, target.<Double>getAs("target"), 1e-12);
+    assertEquals(12.0, target.<Double>getAs("at_stake"), 1e-9);
+    assertEquals(2, (int) target.<Integer>getAs("rank"));
+    String targetSentence = target.getAs("sentence");
+    assertTrue(targetSentence.endsWith(", target 90 %"), targetSentence);
+
+    // Stable ids: the same keys and metric give the same id in another run, other keys another.
+    Map<String, Row> again = byKeys(Findings.build(metrics, null, s, MAY));
+    assertEquals(worse.<String>getAs("finding_id"), again.get("smb/ALL/budget").getAs("finding_id"));
+    assertNotEquals(worse.<String>getAs("finding_id"), target.getAs("finding_id"));
+  }
+
+  @Test
+  void thePeriodsPoolAndTheTrendComparesTheLatestOne() {
+    // March, April and May: 20 of 40 each month for smb · budget (60 of 120 pooled), against 85 %
+    // of 1000 a month for all customers; May alone is 10 of 40, worse than the pool by more than
+    // its interval's half-width.
+    Settings s = settings("servicegap.findings { periods = 3, min-sample = 30 }");
+    List<Object[]> rows = new java.util.ArrayList<>();
+    for (String month : List.of("2026-03-01", "2026-04-01", "2026-05-01")) {
+      double v = month.equals("2026-05-01") ? 0.25 : 0.5;
+      rows.add(row("month", Date.valueOf(month), "ALL", "ALL", "ALL", "gap4", "otif_rate", "all", "ALL", 0.85, 1000L, 0.0, 1.0));
+      rows.add(row("month", Date.valueOf(month), "smb", "ALL", "budget", "gap4", "otif_rate", "all", "ALL", v, 40L, 0.0, 1.0));
+    }
+    Row f = Findings.build(frame(METRICS_DDL, rows.toArray(Object[][]::new)), null, s, MAY).first();
+    double[] pooled = wilson(20 + 20 + 10, 120);
+    assertEquals(50 / 120.0, f.<Double>getAs("value"), 1e-12);
+    assertEquals(120L, f.<Long>getAs("n"));
+    assertEquals(pooled[0], f.<Double>getAs("ci_low"), 1e-9, "intervals come from the pooled counts, not the periods' own");
+    assertEquals(3000L, f.<Long>getAs("parent_n"));
+    assertEquals("worsening", f.getAs("trend"));
+    assertEquals(Date.valueOf("2026-05-01"), f.getAs("period_start"));
+    String pooledSentence = f.getAs("sentence");
+    assertTrue(pooledSentence.contains("from 2026-03 to 2026-05"), pooledSentence);
+  }
+
+  @Test
+  void aPriceChangeWhoseChurnRoseBeyondTheUntouchedAccounts() {
+    Settings s = settings();
+    Dataset<Row> fee = frame(
+        "change_id string, effective_date date, price_tier string, segment string, evaluable boolean, accounts_before bigint, churn_rate_before double, "
+            + "accounts_after bigint, churn_rate_after double, churn_lift double, churn_lift_ci_low double, churn_lift_ci_high double, "
+            + "control_accounts_after bigint, control_churn_lift double, control_churn_lift_ci_low double, control_churn_lift_ci_high double",
+        // Lift 0.5 (0.3 to 0.65) against the control's 0.02 (−0.1 to 0.12): a finding; at stake
+        // 40 accounts × (0.5 − 0.02) = 19.2.
+        row("P1", Date.valueOf("2026-01-01"), "budget", "*", true, 40L, 0.2, 40L, 0.7, 0.5, 0.3, 0.65, 120L, 0.02, -0.1, 0.12),
+        // Lift 0.1 (−0.05 to 0.25): its interval reaches the control's: none.
+        row("P2", Date.valueOf("2026-01-01"), "premium", "*", true, 40L, 0.2, 40L, 0.3, 0.1, -0.05, 0.25, 120L, 0.0, -0.1, 0.1),
+        // Not evaluable yet: none.
+        row("P3", Date.valueOf("2026-05-01"), "budget", "*", false, 40L, 0.2, 40L, null, null, null, null, 120L, null, null, null));
+    List<Row> found = Findings.build(frame(METRICS_DDL), fee, s, MAY).collectAsList();
+    assertEquals(1, found.size());
+    Row f = found.get(0);
+    assertEquals("P1", f.getAs("subject"));
+    assertEquals("budget", f.getAs("price_tier"));
+    assertEquals("ALL", f.getAs("segment"));
+    assertEquals(19.2, f.<Double>getAs("at_stake"), 1e-9);
+    String feeSentence = f.getAs("sentence");
+    assertTrue(feeSentence.startsWith("price change P1 (budget, from 2026-01-01): churn among the accounts it touched rose from 20 % to 70 %"), feeSentence);
+  }
+}
