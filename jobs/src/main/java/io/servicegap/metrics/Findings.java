@@ -62,6 +62,14 @@ public final class Findings {
       new Headline("impact", "broken_promise_penalty", "all", false, false, "perception after a broken promise, below a kept one's, by", "answers"),
       new Headline("impact", "broken_promise_churn_lift", "all", false, true, "retention after a broken promise, below a kept one's, by", "orders"));
 
+  /** A headline that is one figure minus another, pooled from the two: rates or means. */
+  record Difference(String minuend, String subtrahend, boolean rates) {}
+
+  static final Map<String, Difference> DIFFERENCES = Map.of(
+      "negative_impact", new Difference("retention_met", "retention_failed", true),
+      "broken_promise_penalty", new Difference("perception_promise_kept", "perception_promise_broken", false),
+      "broken_promise_churn_lift", new Difference("retention_promise_kept", "retention_promise_broken", true));
+
   /** Figures whose neutral value is 0: for all customers too, a finding when wholly beyond it. */
   private static final List<String> AGAINST_ZERO = List.of("broken_promise_penalty", "broken_promise_churn_lift");
 
@@ -103,14 +111,25 @@ public final class Findings {
    * @param scale the answer scale's width: a mean's gap as a share of it weighs like a rate's
    */
   private static Dataset<Row> keyFindings(Dataset<Row> metrics, Settings.FindingRules rules, LocalDate latest, LocalDate earliest, double z, double scale) {
+    // A difference of two figures (negative_impact, the broken-promise penalty) pools from them:
+    // the periods of each part are pooled, then the parts subtracted.
     Column headline = lit(false);
     for (Headline h : HEADLINES) {
-      headline = headline.or(col("gap").equalTo(h.gap()).and(col("metric").equalTo(h.metric())).and(col("subject_type").equalTo(h.subjectType())));
+      if (!DIFFERENCES.containsKey(h.metric())) {
+        headline = headline.or(col("gap").equalTo(h.gap()).and(col("metric").equalTo(h.metric())).and(col("subject_type").equalTo(h.subjectType())));
+      }
     }
-    // negative_impact is a difference of two retention rates: pooled from them.
-    Column retention = col("gap").equalTo("impact").and(col("metric").isin("retention_met", "retention_failed")).and(col("subject_type").equalTo("all"));
+    Column ratePooled = lit(true);
+    for (Headline h : HEADLINES) {
+      ratePooled = when(col("gap").equalTo(h.gap()).and(col("metric").equalTo(h.metric())), lit(h.rate())).otherwise(ratePooled);
+    }
+    for (Difference d : DIFFERENCES.values()) {
+      Column part = col("gap").equalTo("impact").and(col("metric").isin(d.minuend(), d.subtrahend())).and(col("subject_type").equalTo("all"));
+      headline = headline.or(part);
+      ratePooled = when(col("metric").isin(d.minuend(), d.subtrahend()), lit(d.rates())).otherwise(ratePooled);
+    }
     Dataset<Row> figures = metrics
-        .filter(col("grain").equalTo(rules.grain().label()).and(headline.or(retention)))
+        .filter(col("grain").equalTo(rules.grain().label()).and(headline))
         .filter(col("period_start").between(lit(Date.valueOf(earliest)), lit(Date.valueOf(latest))));
 
     // Additive states of each period's figure, so the periods pool exactly: a rate's successes;
@@ -120,7 +139,8 @@ public final class Findings {
     Column nd = col("n").cast("double");
     List<Column> keys = List.of(col("segment"), col("phase"), col("price_tier"), col("gap"), col("subject"));
     Dataset<Row> pooled = figures
-        .groupBy(concat(keys, List.of(col("metric"))).toArray(Column[]::new))
+        .withColumn("_rate", ratePooled)
+        .groupBy(concat(keys, List.of(col("metric"), col("_rate"))).toArray(Column[]::new))
         .agg(
             sum(col("n")).as("n_all"),
             round(sum(col("value").multiply(nd)), 0).as("successes"),
@@ -128,22 +148,25 @@ public final class Findings {
             sum(nd.minus(1).multiply(spread).multiply(spread).plus(nd.multiply(col("value")).multiply(col("value")))).as("value_sumsq"),
             max_by(col("value"), col("period_start")).as("latest_value"),
             max(col("period_start")).as("latest_seen"));
-    Column ratePooled = lit(true);
-    for (Headline h : HEADLINES) {
-      ratePooled = when(col("gap").equalTo(h.gap()).and(col("metric").equalTo(h.metric())), lit(h.rate())).otherwise(ratePooled);
-    }
     Column rateEstimate = Estimate.rate(col("successes"), col("n_all"), z);
     Column meanEstimate = Estimate.mean(col("value_sum"), col("value_sumsq"), col("n_all"), z);
-    Dataset<Row> states = pooled.withColumn("e", when(ratePooled, rateEstimate).otherwise(meanEstimate));
-    // negative_impact = retention(met) − retention(failed), each pooled as a rate.
-    Dataset<Row> met = states.filter(col("metric").equalTo("retention_met")).select(concat(keys, List.of(col("e").as("e_met"))).toArray(Column[]::new));
-    Dataset<Row> failed = states.filter(col("metric").equalTo("retention_failed")).select(concat(keys, List.of(col("e").as("e_failed"), col("latest_seen"))).toArray(Column[]::new));
-    Dataset<Row> impact = met.join(failed, io.servicegap.keys.JoinKeys.of("segment", "phase", "price_tier", "gap", "subject"))
-        .select(concat(keys, List.of(lit("negative_impact").as("metric"), Estimate.difference(col("e_met"), col("e_failed")).as("e"),
-            lit(null).cast("double").as("latest_value"), col("latest_seen"))).toArray(Column[]::new));
+    Dataset<Row> states = pooled.withColumn("e", when(col("_rate"), rateEstimate).otherwise(meanEstimate));
     List<Column> out = concat(keys, List.of(col("metric"), col("e"), col("latest_value"), col("latest_seen")));
-    Dataset<Row> windowFigures = states.filter(not(col("metric").startsWith("retention_"))).select(out.toArray(Column[]::new))
-        .unionByName(impact)
+    List<String> parts = new java.util.ArrayList<>();
+    Dataset<Row> all = null;
+    for (Map.Entry<String, Difference> d : DIFFERENCES.entrySet()) {
+      Difference diff = d.getValue();
+      parts.add(diff.minuend());
+      parts.add(diff.subtrahend());
+      Dataset<Row> a = states.filter(col("metric").equalTo(diff.minuend())).select(concat(keys, List.of(col("e").as("e_a"), col("latest_value").as("a_latest"))).toArray(Column[]::new));
+      Dataset<Row> b = states.filter(col("metric").equalTo(diff.subtrahend())).select(concat(keys, List.of(col("e").as("e_b"), col("latest_value").as("b_latest"), col("latest_seen"))).toArray(Column[]::new));
+      Dataset<Row> difference = a.join(b, io.servicegap.keys.JoinKeys.of("segment", "phase", "price_tier", "gap", "subject"))
+          .select(concat(keys, List.of(lit(d.getKey()).as("metric"), Estimate.difference(col("e_a"), col("e_b")).as("e"),
+              col("a_latest").minus(col("b_latest")).as("latest_value"), col("latest_seen"))).toArray(Column[]::new));
+      all = all == null ? difference : all.unionByName(difference);
+    }
+    Dataset<Row> windowFigures = states.filter(not(col("metric").isin(parts.toArray()))).select(out.toArray(Column[]::new))
+        .unionByName(all)
         .select(concat(keys, List.of(col("metric"), col("e.value").as("value"), col("e.n").as("n"), col("e.ci_low").as("ci_low"), col("e.ci_high").as("ci_high"),
             col("latest_value"), col("latest_seen"))).toArray(Column[]::new))
         .filter(col("n").gt(0).and(col("value").isNotNull()));

@@ -77,4 +77,35 @@ class PlantedGapIT extends SparkTestBase {
   void managementRatesItsOwnServiceAboveWhatCustomersPerceive() {
     assertTrue(pooled("self_assessment_gap", "all", "ALL", "ALL", "ALL", "ALL") > 1.0);
   }
+
+  /**
+   * The generator's planted gaps are its top findings over the last three months: late deliveries
+   * in smb × budget (and in what holds them: smb, budget), post-sale answers short of expectations,
+   * overcharges in enterprise × premium, and the broken-promise penalty; nothing else ranks above
+   * the last of them.
+   */
+  @Test
+  void thePlantedGapsComeOutAsFindings() {
+    List<Row> findings = spark.read().parquet(dir.resolve("tables/findings").toString()).orderBy("rank").collectAsList();
+    java.util.Map<String, Integer> rankOf = new java.util.HashMap<>();
+    findings.forEach(f -> rankOf.putIfAbsent(f.getAs("segment") + "/" + f.getAs("phase") + "/" + f.getAs("price_tier") + "/" + f.getAs("metric"), f.getAs("rank")));
+    int last = 0;
+    for (String planted : List.of("smb/ALL/budget/otif_rate", "ALL/post_sale/ALL/servqual_gap", "enterprise/ALL/premium/promise_kept_rate", "ALL/ALL/ALL/broken_promise_penalty")) {
+      assertTrue(rankOf.containsKey(planted), planted + " not among the findings " + rankOf.keySet());
+      last = Math.max(last, rankOf.get(planted));
+    }
+    for (Row f : findings) {
+      if (f.<Integer>getAs("rank") > last) {
+        break;
+      }
+      String segment = f.getAs("segment");
+      String tier = f.getAs("price_tier");
+      String metric = f.getAs("metric");
+      boolean late = List.of("smb", "ALL").contains(segment) && List.of("budget", "ALL").contains(tier) && List.of("gap4", "gap5").contains(f.<String>getAs("gap"));
+      boolean overcharged = List.of("enterprise", "ALL").contains(segment) && List.of("premium", "ALL").contains(tier) && metric.equals("promise_kept_rate");
+      boolean postSale = f.<String>getAs("phase").equals("post_sale") && f.<String>getAs("gap").equals("gap5");
+      boolean brokenPromise = metric.startsWith("broken_promise_");
+      assertTrue(late || overcharged || postSale || brokenPromise, "not planted, yet ranked above a planted gap: " + f.<String>getAs("sentence"));
+    }
+  }
 }
