@@ -96,8 +96,12 @@ public final class PhaseImpact implements MetricFamily {
     aggs.add(org.apache.spark.sql.functions.first(col("run_id")).as("run_id"));
     Column thin = org.apache.spark.sql.functions.coalesce(
         org.apache.spark.sql.functions.least(col("positive_impact_n"), col("negative_impact_n")), org.apache.spark.sql.functions.lit(0L));
+    // Only this table's own figures: other families of the impact gap (the broken-promise penalty)
+    // are keyed more widely and would add rows with none of them.
+    List<String> own = new ArrayList<>(WITH_INTERVALS.keySet());
+    CLASSES.forEach(c -> own.add(c + "_response_share"));
     return gapMetrics
-        .filter(col("gap").equalTo(GAP))
+        .filter(col("gap").equalTo(GAP).and(col("metric").isin(own.toArray())))
         .groupBy(GroupingSets.reportKeys().stream().map(k -> col(k)).toArray(Column[]::new))
         .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
         .withColumn("low_sample", thin.lt(minSample));
