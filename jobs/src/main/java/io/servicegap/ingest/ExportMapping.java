@@ -145,8 +145,9 @@ public final class ExportMapping {
     }
   }
 
-  private static String firstLine(String message) {
-    String m = message.strip();
+  /** A Spark message's first line, without the plan it may append. */
+  static String firstLine(String message) {
+    String m = String.valueOf(message).strip();
     int nl = m.indexOf('\n');
     String first = nl < 0 ? m : m.substring(0, nl);
     // Spark's suggestions name the export's columns, which help; its plan dump does not.

@@ -55,7 +55,7 @@ public final class RawInputs {
         if (!(e instanceof org.apache.spark.sql.AnalysisException)) {
           throw e;
         }
-        problems.add("servicegap.inputs." + spec.name() + ".sql: " + firstLine(e.getMessage()) + " (raw inputs: " + String.join(", ", views.keySet()) + ")");
+        problems.add("servicegap.inputs." + spec.name() + ".sql: " + ExportMapping.firstLine(e.getMessage()) + " (raw inputs: " + String.join(", ", views.keySet()) + ")");
         continue;
       }
       if (export != null) {
@@ -68,17 +68,11 @@ public final class RawInputs {
     return views;
   }
 
-  private static String firstLine(String message) {
-    String m = String.valueOf(message).strip();
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
-  }
-
   private static String rootMessage(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    return root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
+    return root.getClass().getSimpleName() + ": " + ExportMapping.firstLine(root.getMessage());
   }
 }
