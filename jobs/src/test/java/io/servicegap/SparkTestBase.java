@@ -65,7 +65,7 @@ public abstract class SparkTestBase {
         extra = extra.withFallback(ConfigFactory.parseMap(java.util.Map.of(base + ".path", "/nonexistent/" + s)));
       }
     }
-    return SettingsLoader.load((File) null, extra, List.of("servicegap.output.path=/nonexistent/out"));
+    return SettingsLoader.load((File) null, extra, List.of("servicegap.output.path=/nonexistent/out"), io.servicegap.metrics.Families.names());
   }
 
   /** A DataFrame from a DDL schema and rows given as arrays of values. */

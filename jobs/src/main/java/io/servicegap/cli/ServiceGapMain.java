@@ -46,7 +46,7 @@ public final class ServiceGapMain {
     Settings settings;
     try {
       arguments = Arguments.parse(args);
-      settings = SettingsLoader.load(arguments.conf(), arguments.sets());
+      settings = SettingsLoader.load(arguments.conf(), arguments.sets(), io.servicegap.metrics.Families.names());
     } catch (ConfigurationException e) {
       err.println("servicegap: " + e.getMessage());
       err.println(Arguments.USAGE);

@@ -25,6 +25,7 @@ public record Settings(
     double percentileResolution,
     int lookbackDays,
     long lockStaleHours,
+    long inputBytesPerShufflePartition,
     Set<String> families,
     AccountRisk accountRisk,
     Retention retention,

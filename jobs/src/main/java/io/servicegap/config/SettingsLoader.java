@@ -40,7 +40,8 @@ public final class SettingsLoader {
           "surveys",
           "management_estimates",
           "price_changes");
-  public static final List<String> FAMILIES = List.of("gap1", "gap2", "gap3", "gap4", "gap5", "recovery", "impact", "accounts");
+  /** The servicegap.metrics.families value naming every family. */
+  public static final String ALL_FAMILIES = "all";
   /** Standards the job knows how to measure; configuring one is choosing its target and clock. */
   public static final List<String> STANDARDS = List.of("order-processing", "first-response", "resolution", "queue-wait", "case-promise");
   /** The standard whose target is each case's own promise (complaints.due_ts), not a setting. */
@@ -56,14 +57,18 @@ public final class SettingsLoader {
 
   private SettingsLoader() {}
 
-  /** Loads with the real process environment. */
-  public static Settings load(File confFile, List<String> sets) {
-    return load(confFile, ConfigFactory.systemEnvironmentOverrides(), sets);
+  /**
+   * Loads with the real process environment.
+   *
+   * @param families the names servicegap.metrics.families accepts (the registry's)
+   */
+  public static Settings load(File confFile, List<String> sets, List<String> families) {
+    return load(confFile, ConfigFactory.systemEnvironmentOverrides(), sets, families);
   }
 
-  public static Settings load(File confFile, Config environment, List<String> sets) {
+  public static Settings load(File confFile, Config environment, List<String> sets, List<String> families) {
     Config merged = merge(confFile, environment, sets);
-    return validate(merged);
+    return validate(merged, families);
   }
 
   static Config merge(File confFile, Config environment, List<String> sets) {
@@ -119,7 +124,7 @@ public final class SettingsLoader {
     return ConfigValueFactory.fromAnyRef(value).atPath(key);
   }
 
-  static Settings validate(Config config) {
+  static Settings validate(Config config, List<String> known) {
     List<String> problems = new ArrayList<>();
     checkUnknownKeys(config, problems);
     Config sg = config.getConfig("servicegap");
@@ -193,15 +198,21 @@ public final class SettingsLoader {
       problems.add("servicegap.run.lookback-days must be >= 0");
     }
     long lockStale = get(problems, "servicegap.run.lock-stale-hours", () -> sg.getLong("run.lock-stale-hours"), 12L);
+    long bytesPerPartition = get(problems, "servicegap.run.input-bytes-per-shuffle-partition", () -> sg.getBytes("run.input-bytes-per-shuffle-partition"), 0L);
+    if (bytesPerPartition < 0) {
+      problems.add("servicegap.run.input-bytes-per-shuffle-partition must be >= 0");
+    }
     if (lockStale < 1) {
       problems.add("servicegap.run.lock-stale-hours must be >= 1");
     }
     Set<String> families = new LinkedHashSet<>();
     for (String f : get(problems, "servicegap.metrics.families", () -> sg.getStringList("metrics.families"), List.<String>of())) {
-      if (FAMILIES.contains(f)) {
+      if (f.equals(ALL_FAMILIES)) {
+        families.addAll(known);
+      } else if (known.contains(f)) {
         families.add(f);
       } else {
-        problems.add("servicegap.metrics.families: unknown family '" + f + "' (available: " + String.join(", ", FAMILIES) + ")");
+        problems.add("servicegap.metrics.families: unknown family '" + f + "' (available: " + ALL_FAMILIES + ", " + String.join(", ", known) + ")");
       }
     }
     String r = "servicegap.accounts.";
@@ -259,6 +270,7 @@ public final class SettingsLoader {
         resolution,
         lookback,
         lockStale,
+        bytesPerPartition,
         Set.copyOf(families),
         risk,
         retention,

@@ -43,11 +43,21 @@ public final class SourceReader {
     }
   }
 
-  /** Names the source, format and path of an input Spark could not read, with the root cause. */
-  static InputException unreadable(SourceSettings in, Throwable e) {
+  /**
+   * Names the source, format and path of an input Spark could not read, with the root cause. A
+   * failure of the engine itself while reading or validating (memory above all) is no fault of
+   * the input and is not reported as one.
+   */
+  static RuntimeException unreadable(SourceSettings in, Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
+      if (EngineFailure.isEngineFailure(root)) {
+        return new EngineFailure(in.name(), root, e);
+      }
+    }
+    if (EngineFailure.isEngineFailure(e)) {
+      return new EngineFailure(in.name(), e, e);
     }
     String what = in.path() != null ? in.format() + " input at " + in.path() : "its sql query over the raw inputs";
     return new InputException(in.name() + ": cannot read " + what + ": " + root.getClass().getSimpleName() + ": " + root.getMessage(), e);

@@ -13,7 +13,6 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.servicegap.config.Settings;
-import io.servicegap.keys.JoinKeys;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -210,7 +209,7 @@ public final class SourceValidation {
    * An id must name an accepted row of the source it references. A reference that carries the
    * named row's attributes is checked by a left join with them, so the same join keys the events
    * (segment, tiers) and no second one is needed. Accounts are few and Spark broadcasts them;
-   * orders are many, so rows meet them by hashing on the order id rather than by sorting.
+   * orders are many, so rows meet them in a shuffled join (see {@link #joinCarried}).
    *
    * <p>A reference that carries nothing is checked on the deduplicated ids first, a join of two
    * narrow key sets; only the unknown ones, few (a source with more than max-reject-ratio of them
@@ -268,10 +267,10 @@ public final class SourceValidation {
       String key = "_key_" + c.name();
       List<Column> named = new ArrayList<>(List.of(col(c.referencedColumn()).as(key), lit(true).as(found(c))));
       c.carried().forEach(a -> named.add(expr(a.expression()).as(a.name())));
+      // No join hint: adaptive execution hashes the referenced rows per partition only while the
+      // partitions are small (spark.sql.adaptive.maxShuffledHashJoinLocalMapThreshold), and
+      // otherwise sorts and merges, so memory does not grow with the history.
       Dataset<Row> attributes = parent(c, spec, parents).select(named.toArray(Column[]::new));
-      if (!c.referencedSource().equals(InputContract.ACCOUNTS.name())) {
-        attributes = attributes.hint("shuffle_hash");
-      }
       rows = rows.join(attributes, col(c.name()).equalTo(col(key)), "left").drop(key);
     }
     return rows;
@@ -328,7 +327,7 @@ public final class SourceValidation {
     var window = Window.partitionBy(spec.key().stream().map(k -> col(k)).toArray(Column[]::new)).orderBy(order.toArray(Column[]::new));
     // Broadcast: repeated keys are few (a source with more than max-reject-ratio of them fails the
     // gate), and a broadcast leaves the source's rows where they are instead of shuffling them.
-    Dataset<Row> contested = unreferenced.withColumn(KEY_HASH, keyHash).join(broadcast(repeated), JoinKeys.of(KEY_HASH), "left_semi");
+    Dataset<Row> contested = unreferenced.withColumn(KEY_HASH, keyHash).join(broadcast(repeated), scala.collection.JavaConverters.asScalaBuffer(List.of(KEY_HASH)).toList(), "left_semi");
     Dataset<Row> losers =
         references(contested, spec, parents)
             .filter(col(PROBLEM).isNull())

@@ -7,21 +7,20 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The 8 grouping sets of (segment, phase, price_tier): each row is copied once per set, with the
- * rolled-up keys replaced by ALL — the literal, or for a key coded by {@link KeyCodes} the code
- * {@link KeyCodes#ALL_CODE} with no other text. Applied to small, pre-aggregated states.
+ * rolled-up keys replaced by the literal ALL. Applied to small, pre-aggregated states.
  */
 public final class GroupingSets {
   public static final String ALL = "ALL";
   public static final List<String> KEYS = List.of("segment", "phase", "price_tier");
+  /** The column each row's grouping set is exploded into: a physical plan's expansions are found by it. */
+  public static final String SET_COLUMN = "_grouping_set";
 
   private GroupingSets() {}
 
@@ -31,37 +30,20 @@ public final class GroupingSets {
 
   /** The grouping sets of some of the keys only (the others are left as they are). */
   public static Dataset<Row> expand(Dataset<Row> rows, List<String> over) {
-    List<String> present = Arrays.asList(rows.columns());
-    // Each key's columns (a coded key has two) with their rolled-up values, and whose they are.
-    List<String> columns = new ArrayList<>();
-    List<Column> rolledUp = new ArrayList<>();
-    List<Integer> keyOf = new ArrayList<>();
-    for (int k = 0; k < over.size(); k++) {
-      String key = over.get(k);
-      if (present.contains(KeyCodes.code(key))) {
-        columns.addAll(List.of(KeyCodes.code(key), KeyCodes.other(key)));
-        rolledUp.addAll(List.of(lit(KeyCodes.ALL_CODE), lit(null).cast(DataTypes.StringType)));
-        keyOf.addAll(List.of(k, k));
-      } else {
-        columns.add(key);
-        rolledUp.add(lit(ALL));
-        keyOf.add(k);
-      }
-    }
     List<Column> sets = new ArrayList<>();
     for (int mask = 0; mask < 1 << over.size(); mask++) {
       List<Column> fields = new ArrayList<>();
-      for (int c = 0; c < columns.size(); c++) {
-        boolean rolled = ((mask >> keyOf.get(c)) & 1) == 1;
-        fields.add((rolled ? rolledUp.get(c) : col(columns.get(c))).as(columns.get(c)));
+      for (int k = 0; k < over.size(); k++) {
+        boolean rolled = ((mask >> k) & 1) == 1;
+        fields.add((rolled ? lit(ALL) : col(over.get(k))).as(over.get(k)));
       }
       sets.add(struct(fields.toArray(Column[]::new)));
     }
-    Dataset<Row> out = rows.withColumn("_set", explode(array(sets.toArray(Column[]::new))));
-    for (String c : columns) {
-      out = out.withColumn(c, col("_set." + c));
+    Dataset<Row> out = rows.withColumn(SET_COLUMN, explode(array(sets.toArray(Column[]::new))));
+    for (String c : over) {
+      out = out.withColumn(c, col(SET_COLUMN + "." + c));
     }
-    return out.drop("_set");
+    return out.drop(SET_COLUMN);
   }
 
   /** Grain, period and the three keys: the key of every aggregate row. */

@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.trunc;
 
 import io.servicegap.config.Grain;
-import io.servicegap.run.RunKeys;
 import java.sql.Date;
 import java.util.ArrayList;
 import java.util.List;

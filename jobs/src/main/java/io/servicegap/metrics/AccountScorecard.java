@@ -18,7 +18,7 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
 import io.servicegap.config.Settings;
-import io.servicegap.run.RunKeys;
+import io.servicegap.keys.RunKeys;
 import java.sql.Date;
 import java.sql.Timestamp;
 import org.apache.spark.sql.Column;

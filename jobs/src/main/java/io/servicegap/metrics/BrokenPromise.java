@@ -2,15 +2,14 @@ package io.servicegap.metrics;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.servicegap.keys.GroupingSets;
-import io.servicegap.keys.KeyCodes;
 import io.servicegap.metrics.MetricTable.Metric;
 import io.servicegap.stats.Estimate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -34,39 +33,73 @@ public final class BrokenPromise implements MetricFamily {
   }
 
   @Override
-  public Dataset<Row> measure(MeasuredEvents in) {
-    double tolerance = in.settings().deliveryToleranceHours();
-    double z = in.z();
-    // An answer of the window may be about an order placed before it: promises of every age.
-    Dataset<Row> promises = CommunicationGap.promiseOutcomes(in.orderHistory(), tolerance, in.run().cutoff()).select("order_id", "promise_kept");
-    Dataset<Row> outcomes = CommunicationGap.promiseOutcomes(in.orders(), tolerance, in.run().cutoff());
-    return perception(in, promises, z).unionByName(retention(in, outcomes, z));
+  public Set<String> sources() {
+    return Set.of("transactions", "surveys");
   }
 
-  private static Dataset<Row> perception(MeasuredEvents in, Dataset<Row> promises, double z) {
-    Dataset<Row> answers = in.answers()
+  /** Answers about an eligible order, with whether its promise was kept; orders of every age. */
+  static final EventKind ANSWERS_AFTER_PROMISES = new EventKind("answers after promises", in -> {
+    Dataset<Row> promises = CommunicationGap.promiseOutcomes(in.orderHistory(), in.settings().deliveryToleranceHours(), in.run().cutoff())
+        .select(col("order_id").as("_order"), col("promise_kept"));
+    return in.answers()
         .filter(col("order_id").isNotNull().and(col("perception").isNotNull()))
-        .join(promises.select(col("order_id").as("_order"), col("promise_kept")), col("order_id").equalTo(col("_order")))
+        .join(promises, col("order_id").equalTo(col("_order")))
         .drop("_order");
+  });
+
+  /** The window's eligible orders whose churn window after the promise fell due has closed. */
+  static final EventKind EVALUABLE_PROMISES = new EventKind("evaluable promises", in -> {
+    Dataset<Row> outcomes = CommunicationGap.promiseOutcomes(in.orders(), in.settings().deliveryToleranceHours(), in.run().cutoff());
+    return Retention.churnAfter(outcomes, "settled_ts", in.orders(), in.settings().retention().churnAfterDays(), in.run().cutoff())
+        .filter(col(Retention.EVALUABLE));
+  });
+
+  private static StateSet perception() {
     Column kept = col("promise_kept");
     Column p = col("perception");
-    List<Column> states = List.of(
-        sum(StateRollup.count(kept)).as("kept_n"),
-        sum(when(kept, p)).as("kept_sum"),
-        sum(when(kept, p.multiply(p))).as("kept_sumsq"),
-        sum(StateRollup.count(kept.unary_$bang())).as("broken_n"),
-        sum(when(kept.unary_$bang(), p)).as("broken_sum"),
-        sum(when(kept.unary_$bang(), p.multiply(p))).as("broken_sumsq"));
-    Dataset<Row> byDimension = StateRollup.rollUp(answers, states, List.of("dimension"),
-        KeyCodes.of(in.settings()).with("dimension", List.copyOf(in.settings().dimensions().keySet())), in.settings(), in.run());
+    return StateSet.of(PhaseImpact.GAP, "impact/perception_after_promise", ANSWERS_AFTER_PROMISES)
+        .per("dimension", col("dimension"))
+        .count("kept_n", kept)
+        .sum("kept_sum", when(kept, p))
+        .sum("kept_sumsq", when(kept, p.multiply(p)))
+        .count("broken_n", kept.unary_$bang())
+        .sum("broken_sum", when(kept.unary_$bang(), p))
+        .sum("broken_sumsq", when(kept.unary_$bang(), p.multiply(p)));
+  }
+
+  private static StateSet retention() {
+    Column kept = col("promise_kept");
+    Column retained = col(Retention.CHURNED).unary_$bang();
+    return StateSet.of(PhaseImpact.GAP, "impact/retention_after_promise", EVALUABLE_PROMISES)
+        .count("kept_orders", kept)
+        .count("kept_retained", kept.and(retained))
+        .count("broken_orders", kept.unary_$bang())
+        .count("broken_retained", kept.unary_$bang().and(retained));
+  }
+
+  @Override
+  public List<StateSet> stateSets(MeasuredEvents in) {
+    return List.of(perception(), retention());
+  }
+
+  @Override
+  public Dataset<Row> metrics(RolledStates rolled, MeasuredEvents in) {
+    double z = in.z();
+    Dataset<Row> byDimension = rolled.of(perception());
     List<String> elementKeys = new ArrayList<>(GroupingSets.reportKeys());
     elementKeys.add("element");
-    Dataset<Row> byElement = StateRollup.sumUp(byDimension.withColumn("element", CustomerGap.element(in.settings())), PERCEPTION_STATES, elementKeys);
-    Dataset<Row> overall = StateRollup.sumUp(byDimension, PERCEPTION_STATES, GroupingSets.reportKeys());
+    Dataset<Row> byElement = RollupRunner.sumUp(byDimension.withColumn("element", CustomerGap.element(in.settings())), PERCEPTION_STATES, elementKeys);
+    Dataset<Row> overall = RollupRunner.sumUp(byDimension, PERCEPTION_STATES, GroupingSets.reportKeys());
     List<Metric> metrics = perceptionMetrics(z);
+    Column afterKept = Estimate.rate(col("kept_retained"), col("kept_orders"), z);
+    Column afterBroken = Estimate.rate(col("broken_retained"), col("broken_orders"), z);
     return MetricTable.tidy(byDimension, PhaseImpact.GAP, "dimension", col("dimension"), metrics)
         .unionByName(MetricTable.tidy(byElement, PhaseImpact.GAP, "element", col("element"), metrics))
-        .unionByName(MetricTable.tidy(overall, PhaseImpact.GAP, "all", lit(GroupingSets.ALL), metrics));
+        .unionByName(MetricTable.tidy(overall, PhaseImpact.GAP, "all", lit(GroupingSets.ALL), metrics))
+        .unionByName(MetricTable.tidy(rolled.of(retention()), PhaseImpact.GAP, "all", lit(GroupingSets.ALL), List.of(
+            new Metric("retention_promise_kept", afterKept),
+            new Metric("retention_promise_broken", afterBroken),
+            new Metric("broken_promise_churn_lift", Estimate.difference(afterKept, afterBroken)))));
   }
 
   private static List<Metric> perceptionMetrics(double z) {
@@ -77,25 +110,5 @@ public final class BrokenPromise implements MetricFamily {
         new Metric("perception_promise_broken", broken),
         // Normal means: the difference of their symmetric intervals is the normal one.
         new Metric("broken_promise_penalty", Estimate.difference(kept, broken)));
-  }
-
-  private static Dataset<Row> retention(MeasuredEvents in, Dataset<Row> outcomes, double z) {
-    int days = in.settings().retention().churnAfterDays();
-    Dataset<Row> churn = Retention.churnAfter(outcomes, "settled_ts", in.orders(), days, in.run().cutoff())
-        .filter(col(Retention.EVALUABLE));
-    Column kept = col("promise_kept");
-    Column retained = col(Retention.CHURNED).unary_$bang();
-    Dataset<Row> states = StateRollup.rollUp(churn, List.of(
-            sum(StateRollup.count(kept)).as("kept_orders"),
-            sum(StateRollup.count(kept.and(retained))).as("kept_retained"),
-            sum(StateRollup.count(kept.unary_$bang())).as("broken_orders"),
-            sum(StateRollup.count(kept.unary_$bang().and(retained))).as("broken_retained")),
-        List.of(), in.settings(), in.run());
-    Column afterKept = Estimate.rate(col("kept_retained"), col("kept_orders"), z);
-    Column afterBroken = Estimate.rate(col("broken_retained"), col("broken_orders"), z);
-    return MetricTable.tidy(states, PhaseImpact.GAP, "all", lit(GroupingSets.ALL), List.of(
-        new Metric("retention_promise_kept", afterKept),
-        new Metric("retention_promise_broken", afterBroken),
-        new Metric("broken_promise_churn_lift", Estimate.difference(afterKept, afterBroken))));
   }
 }

@@ -2,11 +2,9 @@ package io.servicegap.metrics;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
@@ -15,6 +13,7 @@ import io.servicegap.metrics.MetricTable.Metric;
 import io.servicegap.stats.Estimate;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,46 +29,61 @@ public final class CommunicationGap implements MetricFamily {
   }
 
   @Override
-  public Dataset<Row> measure(MeasuredEvents in) {
-    Dataset<Row> orders = promiseOutcomes(in.orders(), in.settings().deliveryToleranceHours(), in.run().cutoff());
+  public Set<String> sources() {
+    return Set.of("transactions");
+  }
+
+  /** Every eligible order's promise: what it kept of time, quantity and price, and by how much it was late or overcharged. */
+  static StateSet promises(MeasuredEvents in) {
+    Column onTime = onTime(in.settings().deliveryToleranceHours());
+    Column inFull = inFull();
+    Column priced = priced();
+    Column late = col("delivered_ts").isNotNull().and(not(onTime));
+    Column lateness = when(late, hoursLate());
+    return StateSet.of(GAP, GAP, EventKind.ORDERS)
+        .where(eligible(in.run().cutoff()))
+        .count("eligible")
+        .count("on_time", onTime)
+        .count("in_full", inFull)
+        .count("otif", onTime.and(inFull))
+        .count("priced", priced)
+        .count("price_kept", priceKept())
+        .sum("overcharge_cents", overchargeCents())
+        .sum("quoted_priced_cents", when(priced, Money.cents(col("quoted_amount"))))
+        .count("promise_kept", promiseKept(onTime, inFull))
+        .count("late", late)
+        .sum("lateness_sum", lateness)
+        .sum("lateness_sumsq", lateness.multiply(lateness));
+  }
+
+  @Override
+  public List<StateSet> stateSets(MeasuredEvents in) {
+    return List.of(promises(in));
+  }
+
+  @Override
+  public List<Histogram> histograms(MeasuredEvents in) {
+    Column late = col("delivered_ts").isNotNull().and(not(onTime(in.settings().deliveryToleranceHours())));
+    return List.of(new Histogram(GAP, "gap4/lateness", EventKind.ORDERS, eligible(in.run().cutoff()).and(late), "all", null, hoursLate(),
+        Map.of("lateness_hours_p90", 0.9)));
+  }
+
+  @Override
+  public Dataset<Row> metrics(RolledStates rolled, MeasuredEvents in) {
     double z = in.z();
-    Dataset<Row> states =
-        StateRollup.rollUp(
-            orders,
-            List.of(
-                count(lit(1)).as("eligible"),
-                sum(StateRollup.count(col("on_time"))).as("on_time"),
-                sum(StateRollup.count(col("in_full"))).as("in_full"),
-                sum(StateRollup.count(col("on_time")).multiply(StateRollup.count(col("in_full")))).as("otif"),
-                sum(StateRollup.count(col("priced"))).as("priced"),
-                sum(StateRollup.count(col("price_kept"))).as("price_kept"),
-                sum(col("overcharge_cents")).as("overcharge_cents"),
-                sum(when(col("priced"), col("quoted_cents"))).as("quoted_priced_cents"),
-                sum(StateRollup.count(col("promise_kept"))).as("promise_kept"),
-                sum(StateRollup.count(col("late"))).as("late"),
-                sum(col("lateness_hours")).as("lateness_sum"),
-                sum(col("lateness_hours").multiply(col("lateness_hours"))).as("lateness_sumsq")),
-            List.of(),
-            in.settings(),
-            in.run());
-    Dataset<Row> rates =
-        MetricTable.tidy(
-            states,
-            GAP,
-            "all",
-            lit(GroupingSets.ALL),
-            List.of(
-                new Metric("on_time_rate", Estimate.rate(col("on_time"), col("eligible"), z)),
-                new Metric("in_full_rate", Estimate.rate(col("in_full"), col("eligible"), z)),
-                new Metric("otif_rate", Estimate.rate(col("otif"), col("eligible"), z)),
-                new Metric("price_kept_rate", Estimate.rate(col("price_kept"), col("priced"), z)),
-                new Metric(
-                    "overcharge_ratio",
-                    Estimate.point(col("overcharge_cents").divide(col("quoted_priced_cents")), col("priced"))),
-                new Metric("promise_kept_rate", Estimate.rate(col("promise_kept"), col("eligible"), z)),
-                new Metric("lateness_hours_mean", Estimate.mean(col("lateness_sum"), col("lateness_sumsq"), col("late"), z))));
-    return rates.unionByName(
-        Percentiles.of(orders, col("lateness_hours"), Map.of("lateness_hours_p90", 0.9), GAP, "all", null, in.settings(), in.run()));
+    return MetricTable.tidy(
+        rolled.of(promises(in)),
+        GAP,
+        "all",
+        lit(GroupingSets.ALL),
+        List.of(
+            new Metric("on_time_rate", Estimate.rate(col("on_time"), col("eligible"), z)),
+            new Metric("in_full_rate", Estimate.rate(col("in_full"), col("eligible"), z)),
+            new Metric("otif_rate", Estimate.rate(col("otif"), col("eligible"), z)),
+            new Metric("price_kept_rate", Estimate.rate(col("price_kept"), col("priced"), z)),
+            new Metric("overcharge_ratio", Estimate.point(col("overcharge_cents").divide(col("quoted_priced_cents")), col("priced"))),
+            new Metric("promise_kept_rate", Estimate.rate(col("promise_kept"), col("eligible"), z)),
+            new Metric("lateness_hours_mean", Estimate.mean(col("lateness_sum"), col("lateness_sumsq"), col("late"), z))));
   }
 
   /**
@@ -78,14 +92,8 @@ public final class CommunicationGap implements MetricFamily {
    * time when nothing was delivered). Orders still open before their promised time are pending and dropped.
    */
   static Dataset<Row> promiseOutcomes(Dataset<Row> orders, double toleranceHours, java.sql.Timestamp cutoff) {
-    Column delivered = col("delivered_ts").isNotNull();
     Column onTime = onTime(toleranceHours);
     Column inFull = inFull();
-    Column priced = col("charged_amount").isNotNull().and(col("quoted_amount").isNotNull());
-    Column priceKept = priced.and(col("charged_amount").leq(col("quoted_amount")));
-    Column late = delivered.and(not(onTime));
-    Column hoursLate = col("delivered_ts").cast(DataTypes.DoubleType).minus(col("promised_ts").cast(DataTypes.DoubleType)).divide(3600);
-    Column quotedCents = Money.cents(col("quoted_amount"));
     return orders
         .filter(eligible(cutoff))
         .select(
@@ -97,15 +105,28 @@ public final class CommunicationGap implements MetricFamily {
             col("phase"),
             col("price_tier"),
             col("event_date"),
-            quotedCents.as("quoted_cents"),
-            onTime.as("on_time"),
-            inFull.as("in_full"),
-            priced.as("priced"),
-            priceKept.as("price_kept"),
-            onTime.and(inFull).and(priceKept.or(not(priced))).as("promise_kept"),
-            greatest(Money.cents(col("charged_amount")).minus(quotedCents), lit(0L)).as("overcharge_cents"),
-            late.as("late"),
-            when(late, hoursLate).as("lateness_hours"));
+            promiseKept(onTime, inFull).as("promise_kept"));
+  }
+
+  private static Column priced() {
+    return col("charged_amount").isNotNull().and(col("quoted_amount").isNotNull());
+  }
+
+  private static Column priceKept() {
+    return priced().and(col("charged_amount").leq(col("quoted_amount")));
+  }
+
+  /** On time, in full, and charged no more than quoted where both amounts are known. */
+  private static Column promiseKept(Column onTime, Column inFull) {
+    return onTime.and(inFull).and(priceKept().or(not(priced())));
+  }
+
+  private static Column overchargeCents() {
+    return greatest(Money.cents(col("charged_amount")).minus(Money.cents(col("quoted_amount"))), lit(0L));
+  }
+
+  private static Column hoursLate() {
+    return col("delivered_ts").cast(DataTypes.DoubleType).minus(col("promised_ts").cast(DataTypes.DoubleType)).divide(3600);
   }
 
   /** Not cancelled, and delivered or past its promised time by the cut-off: not pending. */

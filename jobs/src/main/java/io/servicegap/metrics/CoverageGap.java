@@ -1,9 +1,7 @@
 package io.servicegap.metrics;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 
 import io.servicegap.config.Settings.Standard;
 import io.servicegap.keys.GroupingSets;
@@ -29,21 +27,28 @@ public final class CoverageGap implements MetricFamily {
   }
 
   @Override
-  public Dataset<Row> measure(MeasuredEvents in) {
+  public Set<String> sources() {
+    return Set.of("complaints");
+  }
+
+  private static StateSet coverage(MeasuredEvents in) {
     Set<String> covered = new LinkedHashSet<>();
     for (Standard s : in.settings().standards().values()) {
       covered.addAll(s.categories());
     }
     Column uncovered = covered.isEmpty() ? lit(true) : col("category").isin(covered.toArray()).unary_$bang();
-    Dataset<Row> states =
-        StateRollup.rollUp(
-            in.complaints(),
-            List.of(count(lit(1)).as("complaints"), sum(StateRollup.count(uncovered)).as("uncovered")),
-            List.of(),
-            in.settings(),
-            in.run());
+    return StateSet.of(GAP, GAP, EventKind.COMPLAINTS).count("complaints").count("uncovered", uncovered);
+  }
+
+  @Override
+  public List<StateSet> stateSets(MeasuredEvents in) {
+    return List.of(coverage(in));
+  }
+
+  @Override
+  public Dataset<Row> metrics(RolledStates rolled, MeasuredEvents in) {
     return MetricTable.tidy(
-        states, GAP, "all", lit(GroupingSets.ALL),
+        rolled.of(coverage(in)), GAP, "all", lit(GroupingSets.ALL),
         List.of(new Metric("uncovered_complaint_share", Estimate.rate(col("uncovered"), col("complaints"), in.z()))));
   }
 }

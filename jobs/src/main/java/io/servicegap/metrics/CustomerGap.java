@@ -9,11 +9,11 @@ import static org.apache.spark.sql.functions.when;
 
 import io.servicegap.config.Settings;
 import io.servicegap.keys.GroupingSets;
-import io.servicegap.keys.KeyCodes;
 import io.servicegap.metrics.MetricTable.Metric;
 import io.servicegap.stats.Estimate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -33,46 +33,49 @@ public final class CustomerGap implements MetricFamily {
   }
 
   @Override
-  public Dataset<Row> measure(MeasuredEvents in) {
-    Dataset<Row> byDimension = dimensionStates(in);
+  public Set<String> sources() {
+    return Set.of("surveys");
+  }
+
+  @Override
+  public List<StateSet> stateSets(MeasuredEvents in) {
+    return List.of(dimensionStates());
+  }
+
+  @Override
+  public Dataset<Row> metrics(RolledStates rolled, MeasuredEvents in) {
+    Dataset<Row> byDimension = rolled.of(dimensionStates());
     double z = in.z();
     List<String> elementKeys = new ArrayList<>(GroupingSets.reportKeys());
     elementKeys.add("element");
-    Dataset<Row> byElement = StateRollup.sumUp(byDimension.withColumn("element", element(in.settings())), STATES, elementKeys);
+    Dataset<Row> byElement = RollupRunner.sumUp(byDimension.withColumn("element", element(in.settings())), STATES, elementKeys);
     return MetricTable.tidy(byDimension, GAP, "dimension", col("dimension"), perSubject(z))
         .unionByName(MetricTable.tidy(byElement, GAP, "element", col("element"), perSubject(z)))
         .unionByName(servqual(byDimension, in.settings(), z));
   }
 
   /**
-   * Additive states per report key and dimension: counts, sums and sums of squares of expectation
-   * and of perception over the answers that have each (a perception-only rating counts), and of
-   * the gap, with exceeded/met/failed counts, over the answers ({@code answers}) that have both.
-   * Shared with Gap 1 and servqual_gap: computed once per run.
+   * Additive states per dimension: counts, sums and sums of squares of expectation and of
+   * perception over the answers that have each (a perception-only rating counts), and of the gap,
+   * with exceeded/met/failed counts, over the answers ({@code answers}) that have both. Shared
+   * with Gap 1.
    */
-  static Dataset<Row> dimensionStates(MeasuredEvents in) {
-    Dataset<Row> answers = in.answers().withColumn("gap", col("perception").minus(col("expectation")));
-    Dataset<Row> byDimension =
-        StateRollup.rollUp(
-            answers,
-            List.of(
-                sum(StateRollup.count(col("gap").isNotNull())).as("answers"),
-                sum(StateRollup.count(col("expectation").isNotNull())).as("expectation_n"),
-                sum(StateRollup.count(col("perception").isNotNull())).as("perception_n"),
-                sum(col("expectation")).as("expectation_sum"),
-                sum(col("expectation").multiply(col("expectation"))).as("expectation_sumsq"),
-                sum(col("perception")).as("perception_sum"),
-                sum(col("perception").multiply(col("perception"))).as("perception_sumsq"),
-                sum(col("gap")).as("gap_sum"),
-                sum(col("gap").multiply(col("gap"))).as("gap_sumsq"),
-                sum(StateRollup.count(col("gap").gt(0))).as("exceeded"),
-                sum(StateRollup.count(col("gap").equalTo(0))).as("met"),
-                sum(StateRollup.count(col("gap").lt(0))).as("failed")),
-            List.of("dimension"),
-            KeyCodes.of(in.settings()).with("dimension", List.copyOf(in.settings().dimensions().keySet())),
-            in.settings(),
-            in.run());
-    return in.shared().cache(byDimension);
+  static StateSet dimensionStates() {
+    Column gap = col("perception").minus(col("expectation"));
+    return StateSet.of(GAP, "gap5/dimension", EventKind.ANSWERS)
+        .per("dimension", col("dimension"))
+        .count("answers", gap.isNotNull())
+        .count("expectation_n", col("expectation").isNotNull())
+        .count("perception_n", col("perception").isNotNull())
+        .sum("expectation_sum", col("expectation"))
+        .sum("expectation_sumsq", col("expectation").multiply(col("expectation")))
+        .sum("perception_sum", col("perception"))
+        .sum("perception_sumsq", col("perception").multiply(col("perception")))
+        .sum("gap_sum", gap)
+        .sum("gap_sumsq", gap.multiply(gap))
+        .count("exceeded", gap.gt(0))
+        .count("met", gap.equalTo(0))
+        .count("failed", gap.lt(0));
   }
 
   private static List<Metric> perSubject(double z) {

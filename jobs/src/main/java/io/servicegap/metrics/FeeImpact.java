@@ -3,6 +3,7 @@ package io.servicegap.metrics;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -11,7 +12,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.servicegap.config.Settings;
 import io.servicegap.keys.JoinKeys;
-import io.servicegap.run.RunKeys;
+import io.servicegap.keys.RunKeys;
 import io.servicegap.stats.Estimate;
 import java.sql.Date;
 import java.util.ArrayList;
@@ -55,8 +56,8 @@ public final class FeeImpact {
     for (String group : List.of("touched", "control")) {
       Column inGroup = group.equals("touched") ? col("touched") : col("touched").equalTo(false);
       for (String w : List.of("before", "after")) {
-        states.add(sum(StateRollup.count(inGroup.and(col("active_" + w)))).as(group + "_" + w + "_active"));
-        states.add(sum(StateRollup.count(inGroup.and(col("churned_" + w)))).as(group + "_" + w + "_churned"));
+        states.add(count(when(inGroup.and(col("active_" + w)), 1)).as(group + "_" + w + "_active"));
+        states.add(count(when(inGroup.and(col("churned_" + w)), 1)).as(group + "_" + w + "_churned"));
       }
     }
     states.add(sum(when(col("touched").and(col("churned_after")), col("revenue_cents"))).as("revenue_at_risk_cents"));

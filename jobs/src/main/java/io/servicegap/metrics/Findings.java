@@ -21,7 +21,7 @@ import static org.apache.spark.sql.functions.when;
 import io.servicegap.config.Grain;
 import io.servicegap.config.Settings;
 import io.servicegap.keys.GroupingSets;
-import io.servicegap.run.RunKeys;
+import io.servicegap.keys.RunKeys;
 import io.servicegap.stats.Estimate;
 import java.sql.Date;
 import java.time.LocalDate;

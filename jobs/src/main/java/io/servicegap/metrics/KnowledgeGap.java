@@ -12,6 +12,7 @@ import io.servicegap.metrics.MetricTable.Metric;
 import io.servicegap.stats.Estimate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,11 +31,21 @@ public final class KnowledgeGap implements MetricFamily {
   }
 
   @Override
-  public Dataset<Row> measure(MeasuredEvents in) {
+  public Set<String> sources() {
+    return Set.of("surveys", "management_estimates");
+  }
+
+  @Override
+  public List<StateSet> stateSets(MeasuredEvents in) {
+    return List.of(CustomerGap.dimensionStates());
+  }
+
+  @Override
+  public Dataset<Row> metrics(RolledStates rolled, MeasuredEvents in) {
     if (in.estimates().isEmpty()) {
-      return in.orders().sparkSession().createDataFrame(List.of(), MetricTable.schema());
+      return MetricTable.empty();
     }
-    Dataset<Row> beliefs = applicableEstimates(CustomerGap.dimensionStates(in), in.estimates().get());
+    Dataset<Row> beliefs = applicableEstimates(rolled.of(CustomerGap.dimensionStates()), in.estimates().get());
     double z = in.z();
     Column expectations = col("expectation_n");
     Column perceptions = col("perception_n");

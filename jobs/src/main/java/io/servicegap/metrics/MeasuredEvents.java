@@ -1,7 +1,7 @@
 package io.servicegap.metrics;
 
 import io.servicegap.config.Settings;
-import io.servicegap.run.RunKeys;
+import io.servicegap.keys.RunKeys;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

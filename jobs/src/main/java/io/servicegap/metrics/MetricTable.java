@@ -32,6 +32,11 @@ public final class MetricTable {
             + "subject_type string, subject string, value double, n bigint, ci_low double, ci_high double");
   }
 
+  /** No rows, with the columns of {@link #COLUMNS}. */
+  public static Dataset<Row> empty() {
+    return org.apache.spark.sql.SparkSession.active().createDataFrame(List.of(), schema());
+  }
+
   /** A named metric of one subject; {@code estimate} is an Estimate struct over the state columns. */
   public record Metric(String name, Column estimate) {}
 

@@ -15,6 +15,7 @@ import io.servicegap.metrics.MetricTable.Metric;
 import io.servicegap.stats.Estimate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -36,18 +37,32 @@ public final class PhaseImpact implements MetricFamily {
   }
 
   @Override
-  public Dataset<Row> measure(MeasuredEvents in) {
-    Dataset<Row> churn = churnAfterInstants(in).filter(col(INSTANT_OF).equalTo(RESPONSE));
-    List<Column> states = new ArrayList<>();
-    states.add(count(lit(1)).as("responses"));
+  public Set<String> sources() {
+    return Set.of("surveys", "transactions", "complaints", "price_changes");
+  }
+
+  /** Churn after each survey response and after each complaint recovered within its standard. */
+  static final EventKind CHURN_AFTER_INSTANTS = new EventKind("churn after instants", PhaseImpact::churnAfterInstants);
+
+  private static StateSet responses() {
+    StateSet set = StateSet.of(GAP, "impact/responses", CHURN_AFTER_INSTANTS).where(col(INSTANT_OF).equalTo(RESPONSE)).count("responses");
     for (String c : CLASSES) {
       Column inClass = col("class").equalTo(c);
       Column evaluable = inClass.and(col(Retention.EVALUABLE));
-      states.add(sum(StateRollup.count(inClass)).as(c + "_responses"));
-      states.add(sum(StateRollup.count(evaluable)).as(c + "_evaluable"));
-      states.add(sum(StateRollup.count(evaluable.and(col(Retention.CHURNED).equalTo(false)))).as(c + "_retained"));
+      set = set.count(c + "_responses", inClass)
+          .count(c + "_evaluable", evaluable)
+          .count(c + "_retained", evaluable.and(col(Retention.CHURNED).equalTo(false)));
     }
-    Dataset<Row> rolled = StateRollup.rollUp(churn, states, List.of(), in.settings(), in.run());
+    return set;
+  }
+
+  @Override
+  public List<StateSet> stateSets(MeasuredEvents in) {
+    return List.of(responses());
+  }
+
+  @Override
+  public Dataset<Row> metrics(RolledStates rolled, MeasuredEvents in) {
     double z = in.z();
     List<Metric> metrics = new ArrayList<>();
     for (String c : CLASSES) {
@@ -58,7 +73,7 @@ public final class PhaseImpact implements MetricFamily {
     }
     metrics.add(new Metric("positive_impact", Estimate.difference(retention("exceeded", z), retention("met", z))));
     metrics.add(new Metric("negative_impact", Estimate.difference(retention("met", z), retention("failed", z))));
-    return MetricTable.tidy(rolled, GAP, "all", lit(GroupingSets.ALL), metrics);
+    return MetricTable.tidy(rolled.of(responses()), GAP, "all", lit(GroupingSets.ALL), metrics);
   }
 
   /** Metrics of phase_impact carrying n and an interval, with what each tells. */
@@ -114,8 +129,7 @@ public final class PhaseImpact implements MetricFamily {
   /**
    * Churn after each survey response (with its class) and after each complaint resolved within
    * its standard, the instants the impact family measures retention from: one sort of the
-   * window's orders for both (the next order after an instant in the window lies in it too), cached
-   * for the measuring pass with only the columns the roll-ups read.
+   * window's orders for both (the next order after an instant in the window lies in it too).
    */
   private static Dataset<Row> churnAfterInstants(MeasuredEvents in) {
     List<Column> kept = new ArrayList<>(List.of(col("account_id")));
@@ -127,16 +141,13 @@ public final class PhaseImpact implements MetricFamily {
       instants = instants.unionByName(
           recovered.select(concat(kept, lit(null).cast("string").as("class"), col("resolved_ts").as("_at"), lit(RECOVERY).as(INSTANT_OF))));
     }
-    List<Column> states = new ArrayList<>();
-    EventKeys.keys().forEach(k -> states.add(col(k)));
-    states.addAll(List.of(col("class"), col(INSTANT_OF), col(Retention.EVALUABLE), col(Retention.CHURNED)));
     int days = in.settings().retention().churnAfterDays();
-    return in.shared().cache(Retention.churnAfter(instants, "_at", in.orders(), days, in.run().cutoff()).select(states.toArray(Column[]::new)));
+    return Retention.churnAfter(instants, "_at", in.orders(), days, in.run().cutoff());
   }
 
-  /** Churn after each complaint recovered within its standard (see {@link #churnAfterInstants}). */
-  static Dataset<Row> churnAfterRecoveries(MeasuredEvents in) {
-    return churnAfterInstants(in).filter(col(INSTANT_OF).equalTo(RECOVERY));
+  /** Churn after a complaint recovered within its standard: rows of {@link #CHURN_AFTER_INSTANTS}. */
+  static Column isRecovery() {
+    return col(INSTANT_OF).equalTo(RECOVERY);
   }
 
   private static Column[] concat(List<Column> first, Column... more) {

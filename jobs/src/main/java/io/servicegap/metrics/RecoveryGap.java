@@ -1,11 +1,9 @@
 package io.servicegap.metrics;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sqrt;
-import static org.apache.spark.sql.functions.sum;
 
 import io.servicegap.keys.GroupingSets;
 import io.servicegap.keys.JoinKeys;
@@ -13,6 +11,7 @@ import io.servicegap.metrics.MetricTable.Metric;
 import io.servicegap.stats.Estimate;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,27 +26,52 @@ public final class RecoveryGap implements MetricFamily {
   }
 
   @Override
-  public Dataset<Row> measure(MeasuredEvents in) {
-    double z = in.z();
+  public Set<String> sources() {
+    return Set.of("transactions", "complaints", "surveys");
+  }
+
+  private static StateSet complaints() {
     Column resolved = col("resolved_ts").isNotNull();
-    Dataset<Row> complaints =
-        StateRollup.rollUp(
-            in.complaints(),
-            List.of(
-                count(lit(1)).as("complaints"),
-                sum(StateRollup.count(resolved)).as("resolved"),
-                sum(StateRollup.count(resolved.and(col("contacts").equalTo(1)).and(col("reopened").equalTo(false)))).as("first_contact"),
-                sum(StateRollup.count(resolved.and(col("reopened")))).as("reopened")),
-            List.of(),
-            in.settings(),
-            in.run());
-    // Orders placed in any status, counted for every phase of the same segment, tier and period.
-    Dataset<Row> orders =
-        StateRollup.rollUp(in.orders(), List.of(count(lit(1)).as("orders")), List.of(), in.settings(), in.run())
-            .filter(col("phase").equalTo(GroupingSets.ALL))
-            .drop("phase");
-    Dataset<Row> states =
-        complaints.join(orders, JoinKeys.of("grain", "period_start", "segment", "price_tier"), "left");
+    return StateSet.of(GAP, "recovery/complaints", EventKind.COMPLAINTS)
+        .count("complaints")
+        .count("resolved", resolved)
+        .count("first_contact", resolved.and(col("contacts").equalTo(1)).and(col("reopened").equalTo(false)))
+        .count("reopened", resolved.and(col("reopened")));
+  }
+
+  /** Orders placed in any status. */
+  private static StateSet orders() {
+    return StateSet.of(GAP, "recovery/orders", EventKind.ORDERS).count("orders");
+  }
+
+  /** Perception after a complaint: answers linked to one, of the recovery element's dimensions. */
+  private static StateSet satisfaction(MeasuredEvents in) {
+    Column p = col("perception");
+    return StateSet.of(GAP, "recovery/satisfaction", EventKind.ANSWERS)
+        .where(col("complaint_id").isNotNull().and(p.isNotNull()).and(CustomerGap.element(in.settings()).equalTo("recovery")))
+        .count("answers")
+        .sum("perception_sum", p)
+        .sum("perception_sumsq", p.multiply(p));
+  }
+
+  @Override
+  public List<StateSet> stateSets(MeasuredEvents in) {
+    return List.of(complaints(), orders(), satisfaction(in));
+  }
+
+  @Override
+  public List<Histogram> histograms(MeasuredEvents in) {
+    return List.of(
+        new Histogram(GAP, "recovery/first_response", EventKind.COMPLAINTS, lit(true), "all", null, hours("first_response_ts"), Map.of("first_response_hours_p50", 0.5)),
+        new Histogram(GAP, "recovery/resolution", EventKind.COMPLAINTS, lit(true), "all", null, hours("resolved_ts"), Map.of("resolution_hours_p50", 0.5)));
+  }
+
+  @Override
+  public Dataset<Row> metrics(RolledStates rolled, MeasuredEvents in) {
+    double z = in.z();
+    // Orders counted for every phase of the same segment, tier and period.
+    Dataset<Row> orders = rolled.of(orders()).filter(col("phase").equalTo(GroupingSets.ALL)).drop("phase");
+    Dataset<Row> states = rolled.of(complaints()).join(orders, JoinKeys.of("grain", "period_start", "segment", "price_tier"), "left");
     Column perThousand = col("complaints").divide(col("orders")).multiply(1000);
     Column poissonHalf = lit(z).multiply(sqrt(col("complaints"))).divide(col("orders")).multiply(1000);
     Dataset<Row> rates =
@@ -58,23 +82,8 @@ public final class RecoveryGap implements MetricFamily {
                 new Metric("resolution_rate", Estimate.rate(col("resolved"), col("complaints"), z)),
                 new Metric("first_contact_resolution_rate", Estimate.rate(col("first_contact"), col("resolved"), z)),
                 new Metric("reopen_rate", Estimate.rate(col("reopened"), col("resolved"), z))));
-
-    Dataset<Row> recoveryAnswers =
-        in.answers()
-            .filter(col("complaint_id").isNotNull().and(col("perception").isNotNull()))
-            .filter(CustomerGap.element(in.settings()).equalTo("recovery"));
-    Dataset<Row> satisfaction =
-        StateRollup.rollUp(
-            recoveryAnswers,
-            List.of(count(lit(1)).as("answers"), sum(col("perception")).as("perception_sum"), sum(col("perception").multiply(col("perception"))).as("perception_sumsq")),
-            List.of(),
-            in.settings(),
-            in.run());
-    return rates
-        .unionByName(MetricTable.tidy(satisfaction, GAP, "all", lit(GroupingSets.ALL),
-            List.of(new Metric("recovery_satisfaction", Estimate.mean(col("perception_sum"), col("perception_sumsq"), col("answers"), z)))))
-        .unionByName(Percentiles.of(in.complaints(), hours("first_response_ts"), Map.of("first_response_hours_p50", 0.5), GAP, "all", null, in.settings(), in.run()))
-        .unionByName(Percentiles.of(in.complaints(), hours("resolved_ts"), Map.of("resolution_hours_p50", 0.5), GAP, "all", null, in.settings(), in.run()));
+    return rates.unionByName(MetricTable.tidy(rolled.of(satisfaction(in)), GAP, "all", lit(GroupingSets.ALL),
+        List.of(new Metric("recovery_satisfaction", Estimate.mean(col("perception_sum"), col("perception_sumsq"), col("answers"), z)))));
   }
 
   private static Column hours(String end) {

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.add_months;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lag;
@@ -12,7 +13,6 @@ import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.servicegap.config.Grain;
@@ -22,9 +22,10 @@ import io.servicegap.keys.GroupingSets;
 import io.servicegap.keys.JoinKeys;
 import io.servicegap.keys.Periods;
 import io.servicegap.metrics.MetricTable.Metric;
-import io.servicegap.run.RunKeys;
+import io.servicegap.keys.RunKeys;
 import io.servicegap.stats.Estimate;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -52,16 +53,31 @@ public final class RecoveryParadox implements MetricFamily {
   }
 
   @Override
-  public Dataset<Row> measure(MeasuredEvents in) {
-    Settings.Standard resolution = in.settings().standards().get(STANDARD);
-    if (resolution == null) {
-      return in.orders().sparkSession().createDataFrame(List.of(), MetricTable.schema());
+  public Set<String> sources() {
+    return Set.of("transactions", "complaints");
+  }
+
+  private static StateSet recovered() {
+    Column evaluable = col(Retention.EVALUABLE);
+    return StateSet.of(PhaseImpact.GAP, "impact/recovered", PhaseImpact.CHURN_AFTER_INSTANTS)
+        .where(PhaseImpact.isRecovery())
+        .count("recovered_evaluable", evaluable)
+        .count("recovered_retained", evaluable.and(col(Retention.CHURNED).equalTo(false)));
+  }
+
+  @Override
+  public List<StateSet> stateSets(MeasuredEvents in) {
+    return in.settings().standards().containsKey(STANDARD) ? List.of(recovered()) : List.of();
+  }
+
+  @Override
+  public Dataset<Row> metrics(RolledStates rolled, MeasuredEvents in) {
+    if (!in.settings().standards().containsKey(STANDARD)) {
+      return MetricTable.empty();
     }
     int days = in.settings().retention().churnAfterDays();
-    Dataset<Row> recoveredStates =
-        StateRollup.rollUp(PhaseImpact.churnAfterRecoveries(in), retentionStates("recovered"), List.of(), in.settings(), in.run());
     Dataset<Row> joined =
-        recoveredStates.join(
+        rolled.of(recovered()).join(
             uncomplained(in, days),
             JoinKeys.of(Periods.GRAIN, Periods.PERIOD_START, "segment", "price_tier"),
             "left");
@@ -99,7 +115,7 @@ public final class RecoveryParadox implements MetricFamily {
   private static Dataset<Row> uncomplained(MeasuredEvents in, int days) {
     Dataset<Row> perKeys = uncomplainedByKeys(in.orders(), in.complaints(), days, in.settings().grains(), in.settings().priceTiers(), in.run());
     List<String> keys = List.of(Periods.GRAIN, Periods.PERIOD_START, "segment", "price_tier");
-    return StateRollup.sumUp(GroupingSets.expand(perKeys, List.of("segment", "price_tier")), List.of("uncomplained_evaluable", "uncomplained_retained"), keys);
+    return RollupRunner.sumUp(GroupingSets.expand(perKeys, List.of("segment", "price_tier")), List.of("uncomplained_evaluable", "uncomplained_retained"), keys);
   }
 
   /**
@@ -161,9 +177,9 @@ public final class RecoveryParadox implements MetricFamily {
     List<Column> byTier = new java.util.ArrayList<>();
     for (int i = 0; i < tiers.size(); i++) {
       Column inTier = col("_period.tier" + i);
-      sums.add(sum(StateRollup.count(inTier)).as("_periods" + i));
-      sums.add(sum(StateRollup.count(inTier.and(col("_period.evaluable")))).as("_evaluable" + i));
-      sums.add(sum(StateRollup.count(inTier.and(col("_period.retained")))).as("_retained" + i));
+      sums.add(count(when(inTier, 1)).as("_periods" + i));
+      sums.add(count(when(inTier.and(col("_period.evaluable")), 1)).as("_evaluable" + i));
+      sums.add(count(when(inTier.and(col("_period.retained")), 1)).as("_retained" + i));
       byTier.add(struct(lit(tiers.get(i)).as("price_tier"), col("_periods" + i).as("periods"),
           col("_evaluable" + i).as("evaluable"), col("_retained" + i).as("retained")));
     }
@@ -226,12 +242,5 @@ public final class RecoveryParadox implements MetricFamily {
 
   private static String tierDate(int i) {
     return "_tier_date" + i;
-  }
-
-  private static List<Column> retentionStates(String group) {
-    Column evaluable = col(Retention.EVALUABLE);
-    return List.of(
-        sum(StateRollup.count(evaluable)).as(group + "_evaluable"),
-        sum(StateRollup.count(evaluable.and(col(Retention.CHURNED).equalTo(false)))).as(group + "_retained"));
   }
 }

@@ -1,32 +1,33 @@
 package io.servicegap.metrics;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Small intermediate results that several families read within the one measuring plan, cached so
- * they are computed once: each reader uses different columns, and Spark's column pruning would
- * otherwise give every reader its own scan and aggregation of the events. Freed when measuring ends.
+ * Where the measuring pass keeps the rolled-up states every family reads. Materialized once, and
+ * read back as a plan of their own: each family's few steps are then analysed against a scan,
+ * not against the whole roll-up behind it (which made planning the run's slowest part).
  */
-public final class SharedResults implements AutoCloseable {
-  private final List<Dataset<Row>> cached = new ArrayList<>();
+public final class SharedResults {
+  private final String scratch;
 
-  /** The rows, cached for this measuring pass; an equal plan asked for twice is cached once. */
-  public Dataset<Row> cache(Dataset<Row> rows) {
-    for (Dataset<Row> c : cached) {
-      if (c.queryExecution().analyzed().sameResult(rows.queryExecution().analyzed())) {
-        return c;
-      }
-    }
-    cached.add(rows.cache());
-    return rows;
+  /** Results written as Parquet under {@code scratch} (removed with the run's staging area). */
+  public SharedResults(String scratch) {
+    this.scratch = scratch;
   }
 
-  @Override
-  public void close() {
-    cached.forEach(d -> d.unpersist(false));
-    cached.clear();
+  /** Results checkpointed in the executors' block stores: for tests, with no run folder. */
+  public SharedResults() {
+    this(null);
+  }
+
+  /** The rows, computed now and read back with no lineage. */
+  Dataset<Row> materialize(String name, Dataset<Row> rows) {
+    if (scratch == null) {
+      return rows.localCheckpoint();
+    }
+    String path = scratch + "/" + name;
+    rows.write().mode(org.apache.spark.sql.SaveMode.Overwrite).parquet(path);
+    return rows.sparkSession().read().parquet(path);
   }
 }

@@ -1,22 +1,20 @@
 package io.servicegap.metrics;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.servicegap.config.Settings;
 import io.servicegap.config.Settings.Standard;
 import io.servicegap.keys.EventKeys;
 import io.servicegap.keys.GroupingSets;
-import io.servicegap.keys.KeyCodes;
 import io.servicegap.metrics.MetricTable.Metric;
 import io.servicegap.stats.Estimate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -51,82 +49,88 @@ public final class StandardsGap implements MetricFamily {
   }
 
   @Override
-  public Dataset<Row> measure(MeasuredEvents in) {
-    Dataset<Row> events = null;
+  public Set<String> sources() {
+    return Set.of("transactions", "complaints");
+  }
+
+  /** Compliance states of one standard, over the events it applies to. */
+  private static StateSet compliance(Standard standard, MeasuredEvents in) {
+    Measured m = measured(standard, in);
+    return StateSet.of(GAP, GAP + "/" + standard.name(), m.kind())
+        .where(m.applies())
+        .per("standard", lit(standard.name()))
+        .count("counted", m.counted())
+        .count("breaches", m.breach())
+        .sum("excess_sum", m.excess())
+        .sum("excess_sumsq", m.excess().multiply(m.excess()))
+        .count("excess_n", m.excess().isNotNull());
+  }
+
+  @Override
+  public List<StateSet> stateSets(MeasuredEvents in) {
+    return in.settings().standards().values().stream().map(s -> compliance(s, in)).toList();
+  }
+
+  @Override
+  public List<Histogram> histograms(MeasuredEvents in) {
+    Map<String, Double> percentiles = new LinkedHashMap<>();
+    percentiles.put("value_p50", 0.5);
+    percentiles.put("value_p90", 0.9);
+    List<Histogram> histograms = new ArrayList<>();
     for (Standard s : in.settings().standards().values()) {
-      Dataset<Row> e = standardEvents(s, in);
-      events = events == null ? e : events.unionByName(e);
+      Measured m = measured(s, in);
+      histograms.add(new Histogram(GAP, GAP + "/" + s.name() + "/value", m.kind(), m.applies(), "standard", lit(s.name()), m.value(), percentiles));
     }
-    if (events == null) {
-      return in.orders().sparkSession().createDataFrame(List.of(), MetricTable.schema());
+    return histograms;
+  }
+
+  @Override
+  public Dataset<Row> metrics(RolledStates rolled, MeasuredEvents in) {
+    Dataset<Row> byStandard = null;
+    for (Standard s : in.settings().standards().values()) {
+      Dataset<Row> rows = rolled.of(compliance(s, in));
+      byStandard = byStandard == null ? rows : byStandard.unionByName(rows);
+    }
+    if (byStandard == null) {
+      return MetricTable.empty();
     }
     double z = in.z();
-    // One aggregate of the events at the finest keys, per standard and duration bin, feeds both the
-    // compliance states and the percentiles' histogram; cached, since each reads other columns of
-    // it and would otherwise scan and aggregate the orders and complaints again. Its keys stay
-    // coded: both roll-ups group by the codes and decode their results.
-    List<String> finest = new ArrayList<>(EventKeys.keys());
-    finest.add("standard");
-    finest.add(Percentiles.BIN);
-    KeyCodes codes = KeyCodes.of(in.settings()).with("standard", List.copyOf(in.settings().standards().keySet()));
-    Dataset<Row> binned =
-        in.shared().cache(
-            codes.aggregateCoded(
-                events.withColumn(Percentiles.BIN, Percentiles.bin(col("value"), in.settings())),
-                finest,
-                List.of(
-                    sum(StateRollup.count(col("counted"))).as("counted"),
-                    sum(StateRollup.count(col("breach"))).as("breaches"),
-                    sum(col("excess")).as("excess_sum"),
-                    sum(col("excess").multiply(col("excess"))).as("excess_sumsq"),
-                    sum(StateRollup.count(col("excess").isNotNull())).as("excess_n"),
-                    count(lit(1)).as("events"))));
-    Dataset<Row> byStandard =
-        StateRollup.rollUp(
-            binned,
-            List.of("counted", "breaches", "excess_sum", "excess_sumsq", "excess_n").stream().map(s -> sum(col(s)).as(s)).toList(),
-            List.of("standard"),
-            codes,
-            in.settings(),
-            in.run());
     List<Metric> perStandard =
         List.of(
             new Metric("compliance_rate", Estimate.rate(col("counted").minus(col("breaches")), col("counted"), z)),
             new Metric("excess_mean", Estimate.mean(col("excess_sum"), col("excess_sumsq"), col("excess_n"), z)));
-    Dataset<Row> pooled = StateRollup.sumUp(byStandard, List.of("counted", "breaches"), GroupingSets.reportKeys());
-    Map<String, Double> percentiles = new LinkedHashMap<>();
-    percentiles.put("value_p50", 0.5);
-    percentiles.put("value_p90", 0.9);
+    Dataset<Row> pooled = RollupRunner.sumUp(byStandard, List.of("counted", "breaches"), GroupingSets.reportKeys());
     return MetricTable.tidy(byStandard, GAP, "standard", col("standard"), perStandard)
-        .unionByName(MetricTable.tidy(pooled, GAP, "all", lit(GroupingSets.ALL), List.of(perStandard.get(0))))
-        .unionByName(Percentiles.fromCounts(binned, sum(col("events")), percentiles, GAP, "standard", "standard", codes, in.settings(), in.run()));
+        .unionByName(MetricTable.tidy(pooled, GAP, "all", lit(GroupingSets.ALL), List.of(perStandard.get(0))));
   }
 
   /**
-   * One row per event a standard applies to: its target (by tier), measured value when known,
-   * and whether it counts and breaches. An event whose value is unknown counts as a breach once
-   * its target has elapsed at the cut-off; before that it is pending and not counted.
+   * A standard measured on each event: the events it applies to, its measured value when known,
+   * and whether the event counts and breaches. An event whose value is unknown counts as a breach
+   * once its target has elapsed at the cut-off; before that it is pending and not counted.
    *
-   * @param carry event columns kept besides the keys
+   * @param excess value − target of a known breach, else null
    */
-  static Dataset<Row> standardEvents(Standard standard, MeasuredEvents in, String... carry) {
+  private record Measured(EventKind kind, Column applies, Column value, Column counted, Column breach, Column excess) {}
+
+  private static Measured measured(Standard standard, MeasuredEvents in) {
     Measure m = MEASURES.get(standard.name());
-    Dataset<Row> events = m.onOrders() ? in.orders().filter(col("status").notEqual("cancelled")) : in.complaints();
+    Column applies = m.onOrders() ? col("status").notEqual("cancelled") : lit(true);
     if (!standard.categories().isEmpty()) {
-      events = events.filter(col("category").isin(standard.categories().toArray()));
+      applies = applies.and(col("category").isin(standard.categories().toArray()));
     }
     Column target = lit(standard.target());
     for (Map.Entry<String, Double> t : standard.tierTargets().entrySet()) {
       target = when(col("price_tier").equalTo(t.getKey()), lit(t.getValue())).otherwise(target);
     }
     if (m.promised() != null) {
-      events = events.filter(col(m.promised()).isNotNull());
+      applies = applies.and(col(m.promised()).isNotNull());
       target = hours(m.start(), m.promised(), standard, in.settings());
     }
     Column value;
     Column soFar;
     if (m.seconds() != null) {
-      events = events.filter(col(m.seconds()).isNotNull());
+      applies = applies.and(col(m.seconds()).isNotNull());
       value = col(m.seconds()).cast(DataTypes.DoubleType);
       soFar = lit(null).cast(DataTypes.DoubleType);
     } else {
@@ -136,17 +140,28 @@ public final class StandardsGap implements MetricFamily {
     }
     Column known = value.isNotNull();
     Column breach = when(known, value.gt(target)).otherwise(soFar.gt(target));
+    return new Measured(m.onOrders() ? EventKind.ORDERS : EventKind.COMPLAINTS, applies, value, known.or(breach), breach, when(known.and(breach), value.minus(target)));
+  }
+
+  /**
+   * One row per event a standard applies to, with its keys, measured value, and whether it counts
+   * and breaches ({@link #measured}).
+   *
+   * @param carry event columns kept besides the keys
+   */
+  static Dataset<Row> standardEvents(Standard standard, MeasuredEvents in, String... carry) {
+    Measured m = measured(standard, in);
     List<Column> out = new ArrayList<>();
     EventKeys.keys().forEach(k -> out.add(col(k)));
     for (String c : carry) {
       out.add(col(c));
     }
     out.add(lit(standard.name()).as("standard"));
-    out.add(value.as("value"));
-    out.add(known.or(breach).as("counted"));
-    out.add(breach.as("breach"));
-    out.add(when(known.and(breach), value.minus(target)).as("excess"));
-    return events.select(out.toArray(Column[]::new));
+    out.add(m.value().as("value"));
+    out.add(m.counted().as("counted"));
+    out.add(m.breach().as("breach"));
+    out.add(m.excess().as("excess"));
+    return m.kind().events().apply(in).filter(m.applies()).select(out.toArray(Column[]::new));
   }
 
   private static Column hours(String start, String end, Standard standard, Settings settings) {

@@ -10,7 +10,7 @@ import io.servicegap.config.Grain;
 import io.servicegap.config.Settings;
 import io.servicegap.ingest.SourceCounts;
 import io.servicegap.output.OutputTables;
-import io.servicegap.run.RunKeys;
+import io.servicegap.keys.RunKeys;
 import io.servicegap.stats.Estimate;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package io.servicegap.run;
 
+import io.servicegap.keys.RunKeys;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.servicegap.ingest.SourceCounts;

@@ -7,30 +7,15 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.to_date;
 
-import io.servicegap.config.Grain;
 import io.servicegap.config.Settings;
 import io.servicegap.ingest.Ingestion;
 import io.servicegap.ingest.SourceCounts;
-import io.servicegap.keys.EventKeys;
-import io.servicegap.keys.Periods;
-import io.servicegap.metrics.AccountScorecard;
-import io.servicegap.metrics.CommunicationGap;
-import io.servicegap.metrics.CoverageGap;
-import io.servicegap.metrics.CustomerGap;
-import io.servicegap.metrics.FeeImpact;
-import io.servicegap.metrics.KnowledgeGap;
+import io.servicegap.keys.RunKeys;
+import io.servicegap.metrics.Families;
 import io.servicegap.metrics.PhaseImpact;
-import io.servicegap.metrics.RecoveryGap;
-import io.servicegap.metrics.RecoveryParadox;
-import io.servicegap.metrics.Scorecard;
-import io.servicegap.metrics.SharedResults;
-import io.servicegap.metrics.StandardsGap;
-import io.servicegap.metrics.MeasuredEvents;
-import io.servicegap.metrics.MetricFamily;
 import io.servicegap.output.OutputTables;
 import io.servicegap.output.RunLock;
 import io.servicegap.output.TablePublisher;
-import io.servicegap.stats.Estimate;
 import java.sql.Date;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -39,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -51,17 +35,6 @@ import org.slf4j.LoggerFactory;
 /** One servicegap run: ingest, gate, measure, stage, publish, and the manifest of it all. */
 public final class ServiceGapJob {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceGapJob.class);
-  private static final List<MetricFamily> FAMILIES =
-      List.of(new KnowledgeGap(), new CoverageGap(), new StandardsGap(), new CommunicationGap(), new CustomerGap(), new RecoveryGap(),
-          new PhaseImpact(), new RecoveryParadox(), new io.servicegap.metrics.BrokenPromise());
-
-  /** The families reading each kind of keyed event. */
-  private static final Map<String, List<String>> EVENTS_READ_BY = Map.of(
-      "orders", List.of("gap3", "gap4", "recovery", "impact", "accounts"),
-      "complaints", List.of("gap2", "gap3", "recovery", "impact", "accounts"),
-      "answers", List.of("gap1", "gap5", "recovery", "impact", "accounts"));
-  private static final Map<String, String> EVENT_SOURCE = Map.of("orders", "transactions", "complaints", "complaints", "answers", "surveys");
-
   private final SparkSession spark;
   private final Settings settings;
 
@@ -120,6 +93,7 @@ public final class ServiceGapJob {
   private Outcome run(Request request, RunManifest manifest, StageClock clock) {
     TablePublisher publisher = new TablePublisher(settings.outputPath(), request.runId(), hadoop());
     try {
+      ShufflePartitions.followInput(spark, settings, sourcesRead());
       Ingestion.Result ingested = clock.time("ingest", () -> new Ingestion(spark, settings, publisher.scratch("inputs")).ingest(sourcesRead()));
       manifest.inputs(ingested.counts(), ingested.rawRows());
       gate(ingested.counts());
@@ -132,58 +106,15 @@ public final class ServiceGapJob {
       manifest.window(run);
       LOG.info("run {}: as_of {}, recomputing periods from {}", run.runId(), asOf, from);
 
-      KeyedEvents keyed = keyedEvents(ingested, run);
-      List<OutputTables.Table> staged = new ArrayList<>(List.of(OutputTables.GAP_METRICS));
       // A run restricted to some families reads only their sources: its quarantine would replace
       // the day's full one with part of it, so it leaves the table be (the manifest has its counts).
       boolean readEverySource = ingested.counts().size() == configuredSources().size();
-      if (readEverySource) {
-        staged.add(OutputTables.QUARANTINE);
-      } else {
+      if (!readEverySource) {
         LOG.info("quarantine not published: this run read only {}", ingested.accepted().keySet());
       }
-      try (SharedResults shared = new SharedResults()) {
-        clock.time("measure and stage gap_metrics", () -> stage(publisher, gapMetrics(ingested, keyed, run, shared), OutputTables.GAP_METRICS, run));
-      }
-      if (publisher.hasStagedRows(OutputTables.GAP_METRICS)) {
-        staged.add(OutputTables.GAP_SCORECARD);
-        Dataset<Row> stagedMetrics = spark.read().parquet(publisher.stagedPath(OutputTables.GAP_METRICS).toString());
-        clock.time("stage gap_scorecard", () -> stage(publisher, Scorecard.wide(stagedMetrics), OutputTables.GAP_SCORECARD, run));
-        if (settings.runs(PhaseImpact.GAP)) {
-          staged.add(OutputTables.PHASE_IMPACT);
-          clock.time("stage phase_impact", () -> stage(publisher, PhaseImpact.wide(stagedMetrics, settings.minSample()), OutputTables.PHASE_IMPACT, run));
-        }
-      }
-      if (settings.runs(PhaseImpact.GAP) && ingested.has("price_changes")) {
-        staged.add(OutputTables.FEE_IMPACT);
-        clock.time("stage fee_impact", () -> stage(publisher, feeImpact(ingested, keyed, run), OutputTables.FEE_IMPACT, run));
-      }
-      // Findings rank every family's figures: a run of some families leaves the day's findings be.
-      if (settings.families().containsAll(io.servicegap.config.SettingsLoader.FAMILIES)) {
-        staged.add(OutputTables.FINDINGS);
-        clock.time("stage findings", () -> stage(publisher, findings(publisher, run), OutputTables.FINDINGS, run));
-      }
-      if (settings.runs("accounts")) {
-        staged.add(OutputTables.ACCOUNT_SCORECARD);
-        clock.time("stage account_scorecard", () -> stage(publisher, accountScorecard(ingested, keyed, run), OutputTables.ACCOUNT_SCORECARD, run));
-      }
-      if (readEverySource) {
-        clock.time("stage quarantine", () -> stage(publisher, quarantine(ingested, run), OutputTables.QUARANTINE, run));
-      }
-      Map<OutputTables.Table, Map<String, Long>> counted = new LinkedHashMap<>();
-      clock.time("count staged rows", () -> {
-        for (OutputTables.Table t : staged) {
-          counted.put(t, rowsByPartition(publisher, t));
-        }
-      });
-      // Only the tables this run produced: a run restricted to some families leaves the others be.
-      List<TablePublisher.Scope> scopes = staged.stream().map(t -> new TablePublisher.Scope(t, scope(t, run))).toList();
-      var published = clock.time("publish", () -> publisher.publish(scopes));
-      Map<String, Long> rows = new LinkedHashMap<>();
-      counted.forEach((t, byPartition) -> {
-        manifest.output(t.name(), byPartition, published.get(t.name()));
-        rows.put(t.name(), byPartition.values().stream().mapToLong(Long::longValue).sum());
-      });
+      RunPlan plan = new RunPlanner(spark, settings).plan(ingested, run, readEverySource, publisher.scratch("measure"));
+      LOG.info("run {} writes {}", run.runId(), String.join(", ", plan.tableNames()));
+      Map<String, Long> rows = executePlan(plan, publisher, manifest, clock);
       // The report is drawn from the published tables; a report that cannot be written leaves them
       // published and says so.
       String report;
@@ -202,54 +133,63 @@ public final class ServiceGapJob {
   }
 
   /**
-   * Stages a table; with no rows, one empty file in the partition of the run's as_of (the first
-   * configured grain's period, the run date's accounts quarantine), so the table and its schema
-   * exist for every reader.
+   * Stages the plan's tables in order (a derived table only when what it derives from has rows),
+   * counts their rows per partition, and publishes them together, each replacing only the
+   * partitions it owns. Returns the rows written per table.
    */
-  private void stage(TablePublisher publisher, Dataset<Row> rows, OutputTables.Table table, RunKeys run) {
+  private Map<String, Long> executePlan(RunPlan plan, TablePublisher publisher, RunManifest manifest, StageClock clock) {
+    PlannedTable.Staged staged = new PlannedTable.Staged() {
+      @Override
+      public boolean hasRows(OutputTables.Table table) {
+        return publisher.hasStagedRows(table);
+      }
+
+      @Override
+      public Dataset<Row> read(OutputTables.Table table) {
+        return spark.read().parquet(publisher.stagedPath(table).toString());
+      }
+    };
+    List<PlannedTable> written = new ArrayList<>();
+    for (PlannedTable t : plan.tables()) {
+      if (t.derivedFrom().stream().anyMatch(d -> !publisher.hasStagedRows(d))) {
+        LOG.info("{} not written: {} has no rows", t.table().name(), t.derivedFrom().stream().map(OutputTables.Table::name).toList());
+        continue;
+      }
+      clock.time(t.stage(), () -> stage(publisher, t.rows().apply(staged), t));
+      written.add(t);
+    }
+    Map<PlannedTable, Map<String, Long>> counted = new LinkedHashMap<>();
+    clock.time("count staged rows", () -> written.forEach(t -> counted.put(t, rowsByPartition(publisher, t.table()))));
+    // Only the tables this run produced: a run restricted to some families leaves the others be.
+    List<TablePublisher.Scope> scopes = written.stream().map(t -> new TablePublisher.Scope(t.table(), t.owns())).toList();
+    var published = clock.time("publish", () -> publisher.publish(scopes));
+    Map<String, Long> rows = new LinkedHashMap<>();
+    counted.forEach((t, byPartition) -> {
+      manifest.output(t.table().name(), byPartition, published.get(t.table().name()));
+      rows.put(t.table().name(), byPartition.values().stream().mapToLong(Long::longValue).sum());
+    });
+    return rows;
+  }
+
+  /**
+   * Stages a table; with no rows, one empty file in the partition the plan names for it, so the
+   * table and its schema exist for every reader.
+   */
+  private void stage(TablePublisher publisher, Dataset<Row> rows, PlannedTable planned) {
+    OutputTables.Table table = planned.table();
     publisher.stage(rows, table);
     if (publisher.hasStagedRows(table)) {
       return;
     }
     Dataset<Row> columns = rows.selectExpr(table.columnNames().toArray(String[]::new)).drop(table.partitionBy().toArray(String[]::new));
-    List<String> partition;
-    if (table == OutputTables.QUARANTINE) {
-      partition = List.of(run.asOf().toString(), io.servicegap.ingest.InputContract.ACCOUNTS.name());
-    } else if (table.partitionBy().equals(List.of("as_of"))) {
-      partition = List.of(run.asOf().toString());
-    } else {
-      Grain g = settings.grains().get(0);
-      partition = List.of(g.name().toLowerCase(java.util.Locale.ROOT), run.lastPeriod(g).toString());
-    }
-    publisher.stageEmpty(spark, table, columns.schema(), partition);
-  }
-
-  /**
-   * Findings over the staged gap_metrics and, for the periods before the run's window that the
-   * trend looks at, the published ones; with the staged fee_impact where the run has one.
-   */
-  private Dataset<Row> findings(TablePublisher publisher, RunKeys run) {
-    Grain g = settings.findings().grain();
-    Dataset<Row> metrics = spark.read().parquet(publisher.stagedPath(OutputTables.GAP_METRICS).toString()).filter(col("grain").equalTo(g.label()));
-    Path published = new Path(settings.outputPath(), OutputTables.GAP_METRICS.name());
-    try {
-      if (published.getFileSystem(hadoop()).exists(published)) {
-        Dataset<Row> before = spark.read().parquet(published.toString())
-            .filter(col("grain").equalTo(g.label()).and(col("period_start").lt(lit(Date.valueOf(run.firstPeriod(g))))));
-        metrics = metrics.unionByName(before.select(metrics.columns()[0], java.util.Arrays.copyOfRange(metrics.columns(), 1, metrics.columns().length)));
-      }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    Dataset<Row> fee = publisher.hasStagedRows(OutputTables.FEE_IMPACT) ? spark.read().parquet(publisher.stagedPath(OutputTables.FEE_IMPACT).toString()) : null;
-    return io.servicegap.metrics.Findings.build(metrics, fee, settings, run);
+    publisher.stageEmpty(spark, table, columns.schema(), planned.whenEmpty());
   }
 
   /** The published findings of this run, most at stake first. */
   private List<String> topFindings(RunKeys run) {
     Path published = new Path(settings.outputPath(), OutputTables.FINDINGS.name());
     try {
-      if (!settings.families().containsAll(io.servicegap.config.SettingsLoader.FAMILIES) || !published.getFileSystem(hadoop()).exists(published)) {
+      if (!settings.families().containsAll(Families.names()) || !published.getFileSystem(hadoop()).exists(published)) {
         return List.of();
       }
     } catch (java.io.IOException e) {
@@ -273,38 +213,12 @@ public final class ServiceGapJob {
     return shown;
   }
 
-  /** Every event keyed once (SPEC §3), as the run sees it at its cut-off, any age. */
-  record KeyedEvents(Dataset<Row> orders, Dataset<Row> complaints, Dataset<Row> answers) {}
-
-  /**
-   * Every event keyed: projections of the accepted rows, which every family, scorecard and impact
-   * table scans from ingestion's Parquet copy; a source not ingested has no events.
-   */
-  private static KeyedEvents keyedEvents(Ingestion.Result in, RunKeys run) {
-    return new KeyedEvents(
-        in.has("transactions") ? EventKeys.orders(in.rows("transactions"), run) : null,
-        in.has("complaints") ? EventKeys.complaints(in.rows("complaints"), run) : null,
-        in.has("surveys") ? EventKeys.answers(in.rows("surveys"), run) : null);
-  }
-
   /**
    * The sources the running families read (their referenced sources are added by ingestion):
    * every source when all families run; a run restricted to Gap 4 reads accounts and transactions.
    */
   private java.util.Set<String> sourcesRead() {
-    java.util.Set<String> sources = new java.util.TreeSet<>(List.of("accounts"));
-    EVENTS_READ_BY.forEach((event, families) -> {
-      if (families.stream().anyMatch(settings::runs)) {
-        sources.add(EVENT_SOURCE.get(event));
-      }
-    });
-    if (settings.runs(KnowledgeGap.GAP)) {
-      sources.add("management_estimates");
-    }
-    if (settings.runs(PhaseImpact.GAP)) {
-      sources.add("price_changes");
-    }
-    return sources;
+    return Families.sourcesRead(settings.families());
   }
 
   /** The sources a run of every family reads: those configured, and those declared absent (read empty). */
@@ -361,71 +275,6 @@ public final class ServiceGapJob {
       throw new io.servicegap.config.ConfigurationException("the inputs hold no events: give --as-of");
     }
     return r.getDate(0).toLocalDate();
-  }
-
-  /** Every family's tidy rows, with the run's columns; one plan, so shared scans are reused. */
-  Dataset<Row> gapMetrics(Ingestion.Result in, KeyedEvents keyed, RunKeys run, SharedResults shared) {
-    Column needed = Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run);
-    java.util.function.UnaryOperator<Dataset<Row>> inWindow = d -> d == null ? null : d.filter(needed);
-    Dataset<Row> orders = inWindow.apply(keyed.orders());
-    Dataset<Row> answers = inWindow.apply(keyed.answers());
-    Dataset<Row> complaints = inWindow.apply(keyed.complaints());
-    Optional<Dataset<Row>> estimates = in.has("management_estimates") ? Optional.of(in.rows("management_estimates")) : Optional.empty();
-    MeasuredEvents events = new MeasuredEvents(orders, keyed.orders(), complaints, answers, estimates, settings, run, Estimate.z(settings.confidence()), shared);
-    Dataset<Row> all = null;
-    for (MetricFamily f : FAMILIES) {
-      if (settings.runs(f.name())) {
-        Dataset<Row> rows = f.measure(events);
-        all = all == null ? rows : all.unionByName(rows);
-      }
-    }
-    if (all == null) {
-      all = spark.createDataFrame(List.of(), io.servicegap.metrics.MetricTable.schema());
-    }
-    // Sums of doubles depend on the order partitions are merged in; 12 decimals keep re-runs and
-    // cluster runs bit-identical without losing anything an analyst could see.
-    for (String c : List.of("value", "ci_low", "ci_high")) {
-      all = all.withColumn(c, org.apache.spark.sql.functions.round(col(c), 12));
-    }
-    return all.withColumn("low_sample", col("n").lt(settings.minSample()))
-        .withColumn("as_of", lit(Date.valueOf(run.asOf())))
-        .withColumn("run_id", lit(run.runId()));
-  }
-
-  private Dataset<Row> accountScorecard(Ingestion.Result in, KeyedEvents keyed, RunKeys run) {
-    return AccountScorecard.build(in.rows("accounts"), keyed.orders(), keyed.complaints(), keyed.answers(), settings, run);
-  }
-
-  private Dataset<Row> feeImpact(Ingestion.Result in, KeyedEvents keyed, RunKeys run) {
-    return FeeImpact.build(in.rows("price_changes"), in.rows("accounts"), keyed.orders(), settings, run, Estimate.z(settings.confidence()));
-  }
-
-  private static Dataset<Row> quarantine(Ingestion.Result in, RunKeys run) {
-    Date asOf = Date.valueOf(run.asOf());
-    return in.quarantine()
-        .withColumn("as_of", lit(asOf))
-        .withColumn("run_id", lit(run.runId()))
-        .withColumn("run_date", lit(asOf));
-  }
-
-  /** The partitions a run owns: the periods of its window, or its run_date's quarantine. */
-  private Predicate<Map<String, String>> scope(OutputTables.Table table, RunKeys run) {
-    if (table == OutputTables.QUARANTINE) {
-      return p -> run.asOf().toString().equals(p.get("run_date"));
-    }
-    if (table.partitionBy().equals(List.of("as_of"))) {
-      return p -> run.asOf().toString().equals(p.get("as_of"));
-    }
-    return p -> {
-      Grain g;
-      try {
-        g = Grain.parse(p.get("grain"));
-      } catch (IllegalArgumentException e) {
-        return false;
-      }
-      LocalDate start = LocalDate.parse(p.get("period_start"));
-      return settings.grains().contains(g) && !start.isBefore(run.firstPeriod(g)) && !start.isAfter(run.lastPeriod(g));
-    };
   }
 
   private Map<String, Long> rowsByPartition(TablePublisher publisher, OutputTables.Table table) {

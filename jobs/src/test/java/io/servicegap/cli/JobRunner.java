@@ -22,7 +22,7 @@ final class JobRunner {
     int code;
     try {
       Arguments a = Arguments.parse(args);
-      Settings s = SettingsLoader.load(a.conf(), com.typesafe.config.ConfigFactory.empty(), a.sets());
+      Settings s = SettingsLoader.load(a.conf(), com.typesafe.config.ConfigFactory.empty(), a.sets(), io.servicegap.metrics.Families.names());
       code = ServiceGapMain.execute(a, s, spark, o, e);
     } catch (ConfigurationException x) {
       e.println("servicegap: " + x.getMessage());

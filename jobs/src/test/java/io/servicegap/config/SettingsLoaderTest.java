@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SettingsLoaderTest {
+  private static final List<String> FAMILIES = io.servicegap.metrics.Families.names();
   @TempDir Path dir;
 
   private File conf(String text) throws IOException {
@@ -28,7 +29,7 @@ class SettingsLoaderTest {
 
   @Test
   void referenceDefaultsApplyWhenNothingOverrides() throws IOException {
-    Settings s = SettingsLoader.load(conf(INPUTS), ConfigFactory.empty(), List.of());
+    Settings s = SettingsLoader.load(conf(INPUTS), ConfigFactory.empty(), List.of(), FAMILIES);
     assertEquals(0.05, s.maxRejectRatio());
     assertEquals(List.of(Grain.DAY, Grain.WEEK, Grain.MONTH), s.grains());
     assertEquals(List.of("budget", "standard", "premium"), s.priceTiers());
@@ -41,9 +42,9 @@ class SettingsLoaderTest {
   void eachLayerOverridesTheOneBelow() throws IOException {
     File file = conf(INPUTS + "servicegap.stats.min-sample = 10\nservicegap.stats.confidence = 0.9\nservicegap.timezone = \"Europe/Berlin\"\n");
     var env = ConfigFactory.parseString("servicegap.stats.min-sample = 20\nservicegap.stats.confidence = 0.8");
-    Settings s = SettingsLoader.load(file, env, List.of("servicegap.stats.min-sample=40"));
+    Settings s = SettingsLoader.load(file, env, List.of("servicegap.stats.min-sample=40"), FAMILIES);
     assertEquals(40, s.minSample(), "--set beats the environment");
-    Settings twice = SettingsLoader.load(file, env, List.of("servicegap.stats.min-sample=40", "servicegap.stats.min-sample=50"));
+    Settings twice = SettingsLoader.load(file, env, List.of("servicegap.stats.min-sample=40", "servicegap.stats.min-sample=50"), FAMILIES);
     assertEquals(50, twice.minSample(), "the later --set wins");
     assertEquals(0.8, s.confidence(), "the environment beats the file");
     assertEquals("Europe/Berlin", s.timezone().getId(), "the file beats reference.conf");
@@ -55,7 +56,8 @@ class SettingsLoaderTest {
         SettingsLoader.load(
             conf(INPUTS),
             ConfigFactory.empty(),
-            List.of("servicegap.output.path=s3a://bucket/gaps//x", "servicegap.grains=[month]", "servicegap.dimensions=[value]"));
+            List.of("servicegap.output.path=s3a://bucket/gaps//x", "servicegap.grains=[month]", "servicegap.dimensions=[value]"),
+            FAMILIES);
     assertEquals("s3a://bucket/gaps//x", s.outputPath());
     assertEquals(List.of(Grain.MONTH), s.grains());
     assertEquals(List.of("value"), List.copyOf(s.dimensions().keySet()), "a list replaces, never merges");
@@ -74,7 +76,7 @@ class SettingsLoaderTest {
                 + "servicegap.dimensions = [reliability, courtesy]\n"
                 + "servicegap.stats.min-sampel = 3\n"
                 + "servicegap.stats.percentile-resolution = 0\n");
-    ConfigurationException e = assertThrows(ConfigurationException.class, () -> SettingsLoader.load(file, ConfigFactory.empty(), List.of()));
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> SettingsLoader.load(file, ConfigFactory.empty(), List.of(), FAMILIES));
     String all = String.join("\n", e.problems());
     for (String expected :
         List.of(
@@ -87,7 +89,7 @@ class SettingsLoaderTest {
   @Test
   void aMissingConfFileIsAConfigurationError() {
     ConfigurationException e =
-        assertThrows(ConfigurationException.class, () -> SettingsLoader.load(new File(dir.toFile(), "nope.conf"), ConfigFactory.empty(), List.of()));
+        assertThrows(ConfigurationException.class, () -> SettingsLoader.load(new File(dir.toFile(), "nope.conf"), ConfigFactory.empty(), List.of(), FAMILIES));
     assertTrue(e.getMessage().contains("nope.conf"));
   }
 }

@@ -4,7 +4,7 @@ import static io.servicegap.metrics.CommunicationGapTest.assertMetric;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.servicegap.run.RunKeys;
+import io.servicegap.keys.RunKeys;
 import io.servicegap.stats.Estimate;
 import java.time.LocalDate;
 import java.util.Map;

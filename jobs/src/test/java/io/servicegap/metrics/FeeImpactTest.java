@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.servicegap.config.Settings;
-import io.servicegap.run.RunKeys;
+import io.servicegap.keys.RunKeys;
 import io.servicegap.stats.Estimate;
 import java.math.BigDecimal;
 import java.time.LocalDate;

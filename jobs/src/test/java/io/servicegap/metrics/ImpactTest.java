@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.servicegap.config.Settings;
-import io.servicegap.run.RunKeys;
+import io.servicegap.keys.RunKeys;
 import java.time.LocalDate;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;

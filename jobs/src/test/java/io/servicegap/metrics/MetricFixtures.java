@@ -8,7 +8,7 @@ import io.servicegap.ingest.InputContract;
 import io.servicegap.ingest.SourceSpec;
 import io.servicegap.ingest.SourceValidation;
 import io.servicegap.keys.EventKeys;
-import io.servicegap.run.RunKeys;
+import io.servicegap.keys.RunKeys;
 import io.servicegap.stats.Estimate;
 import java.time.LocalDate;
 import java.util.HashMap;

@@ -13,7 +13,7 @@ import io.servicegap.config.Settings;
 import io.servicegap.keys.EventKeys;
 import io.servicegap.keys.JoinKeys;
 import io.servicegap.keys.Periods;
-import io.servicegap.run.RunKeys;
+import io.servicegap.keys.RunKeys;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -107,7 +107,7 @@ class RecoveryBaselineTest extends MetricFixtures {
     return Retention.churnAfter(instants, "period_end", everyOrder, DAYS, RUN.cutoff())
         .groupBy(Periods.GRAIN, Periods.PERIOD_START, "segment", "price_tier")
         .agg(
-            sum(StateRollup.count(evaluable)).as("uncomplained_evaluable"),
-            sum(StateRollup.count(evaluable.and(col(Retention.CHURNED).equalTo(false)))).as("uncomplained_retained"));
+            sum(when(evaluable, 1L).otherwise(0L)).as("uncomplained_evaluable"),
+            sum(when(evaluable.and(col(Retention.CHURNED).equalTo(false)), 1L).otherwise(0L)).as("uncomplained_retained"));
   }
 }

@@ -97,19 +97,6 @@ class StandardsGapTest extends MetricFixtures {
     assertMetric(metrics(tidy, "month", "2026-05-01", "ALL", "ALL", "ALL", "all/ALL"), "compliance_rate", 3.0 / 10, 10);
   }
 
-  /**
-   * Percentiles shuffle their events twice — to aggregate them at the finest keys, then by grain
-   * and period — and no more: the sums to periods and grouping sets, the cumulative window and
-   * the percentile grouping all keep the grain-and-period partitioning.
-   */
-  @Test
-  void percentilesShuffleTheirHistogramOnceAfterTheFinestKeys() {
-    Dataset<Row> events = StandardsGap.standardEvents(settings().standards().get("order-processing"), events(settings(), orders(), complaints(), noSurveys(), null));
-    Dataset<Row> p = Percentiles.of(events, org.apache.spark.sql.functions.col("value"), Map.of("value_p50", 0.5), "gap3", "standard", "standard", settings(), MAY);
-    String plan = p.queryExecution().executedPlan().toString();
-    assertEquals(2, plan.split("Exchange hashpartitioning", -1).length - 1, plan);
-  }
-
   @Test
   void aPendingEventBecomesABreachOnceItsTargetElapses() {
     // With a 1 h target P4 (2 h unprocessed at the cut-off) is no longer pending.

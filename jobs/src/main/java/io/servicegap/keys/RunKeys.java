@@ -1,4 +1,4 @@
-package io.servicegap.run;
+package io.servicegap.keys;
 
 import io.servicegap.config.Grain;
 import java.sql.Timestamp;

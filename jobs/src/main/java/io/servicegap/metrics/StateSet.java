@@ -1,0 +1,58 @@
+package io.servicegap.metrics;
+
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+
+/**
+ * Additive states one family sums over one kind of event, per report key (and per subject, such
+ * as a dimension or a standard): each state is the sum of a value every event contributes, so
+ * states of two halves of the events add up to the states of the whole. Only events meeting
+ * {@code where} contribute. Two families declaring a set of the same name share it.
+ *
+ * @param family the family whose state names these are (their columns are namespaced by it)
+ * @param name unique in a run
+ * @param subjectKey the name of the subject column in the rolled-up rows, or null for none
+ * @param subject the subject of each event (text), or null
+ * @param sums state name → the value each event contributes (a number)
+ */
+public record StateSet(String family, String name, EventKind kind, Column where, String subjectKey, Column subject, Map<String, Column> sums) {
+  public StateSet {
+    sums = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sums));
+  }
+
+  /** A set of {@code family}'s states over {@code kind}, of every event and no subject until said otherwise. */
+  public static StateSet of(String family, String name, EventKind kind) {
+    return new StateSet(family, name, kind, lit(true), null, null, Map.of());
+  }
+
+  /** Only events meeting the condition contribute. */
+  public StateSet where(Column condition) {
+    return new StateSet(family, name, kind, condition, subjectKey, subject, sums);
+  }
+
+  /** States per subject: {@code key} names it in the rolled-up rows. */
+  public StateSet per(String key, Column subjectOfEvent) {
+    return new StateSet(family, name, kind, where, key, subjectOfEvent, sums);
+  }
+
+  /** A state: the sum of {@code value} over the events. */
+  public StateSet sum(String state, Column value) {
+    Map<String, Column> more = new LinkedHashMap<>(sums);
+    more.put(state, value);
+    return new StateSet(family, name, kind, where, subjectKey, subject, more);
+  }
+
+  /** A state: the number of events meeting {@code condition}. */
+  public StateSet count(String state, Column condition) {
+    return sum(state, when(condition, 1L).otherwise(0L));
+  }
+
+  /** A state: the number of events. */
+  public StateSet count(String state) {
+    return sum(state, lit(1L));
+  }
+}

@@ -1,0 +1,18 @@
+package io.servicegap.run;
+
+import io.servicegap.keys.RunKeys;
+import java.util.List;
+
+/**
+ * What a run will produce, before anything is written: its keys and its tables in the order they
+ * are staged (a table after those it derives from).
+ */
+public record RunPlan(RunKeys run, List<PlannedTable> tables) {
+  public RunPlan {
+    tables = List.copyOf(tables);
+  }
+
+  public List<String> tableNames() {
+    return tables.stream().map(t -> t.table().name()).toList();
+  }
+}

@@ -1,0 +1,160 @@
+package io.servicegap.run;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.servicegap.config.Grain;
+import io.servicegap.config.Settings;
+import io.servicegap.ingest.InputContract;
+import io.servicegap.ingest.Ingestion;
+import io.servicegap.keys.EventKeys;
+import io.servicegap.keys.Periods;
+import io.servicegap.keys.RunKeys;
+import io.servicegap.metrics.AccountScorecard;
+import io.servicegap.metrics.Families;
+import io.servicegap.metrics.FeeImpact;
+import io.servicegap.metrics.Findings;
+import io.servicegap.metrics.MeasuredEvents;
+import io.servicegap.metrics.PhaseImpact;
+import io.servicegap.metrics.RollupRunner;
+import io.servicegap.metrics.Scorecard;
+import io.servicegap.metrics.SharedResults;
+import io.servicegap.output.OutputTables;
+import io.servicegap.output.OutputTables.Table;
+import io.servicegap.stats.Estimate;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Plans a run: which tables it writes, each with the rows it is built from and the partitions it
+ * owns. Pure: nothing is read, computed or written until the executor stages a table.
+ */
+final class RunPlanner {
+  private final SparkSession spark;
+  private final Settings settings;
+
+  RunPlanner(SparkSession spark, Settings settings) {
+    this.spark = spark;
+    this.settings = settings;
+  }
+
+  /**
+   * @param readEverySource whether the run read every configured source: only then does it own
+   *     the run date's quarantine (a run of some families would replace it with part of it)
+   * @param scratch a folder of the run's staging area for intermediate results
+   */
+  RunPlan plan(Ingestion.Result ingested, RunKeys run, boolean readEverySource, String scratch) {
+    Keyed keyed = keyed(ingested, run);
+    List<PlannedTable> tables = new ArrayList<>();
+    tables.add(periodTable(OutputTables.GAP_METRICS, "measure and stage gap_metrics", staged -> gapMetrics(ingested, keyed, run, scratch), run, List.of()));
+    tables.add(periodTable(OutputTables.GAP_SCORECARD, "stage gap_scorecard",
+        staged -> Scorecard.wide(staged.read(OutputTables.GAP_METRICS)), run, List.of(OutputTables.GAP_METRICS)));
+    if (settings.runs(PhaseImpact.GAP)) {
+      tables.add(periodTable(OutputTables.PHASE_IMPACT, "stage phase_impact",
+          staged -> PhaseImpact.wide(staged.read(OutputTables.GAP_METRICS), settings.minSample()), run, List.of(OutputTables.GAP_METRICS)));
+      if (ingested.has("price_changes")) {
+        tables.add(asOfTable(OutputTables.FEE_IMPACT, staged -> FeeImpact.build(
+            ingested.rows("price_changes"), ingested.rows("accounts"), keyed.orders(), settings, run, Estimate.z(settings.confidence())), run));
+      }
+    }
+    // Findings rank every family's figures: a run of some families leaves the day's findings be.
+    if (settings.families().containsAll(Families.names())) {
+      tables.add(asOfTable(OutputTables.FINDINGS, staged -> findings(staged, run), run));
+    }
+    if (settings.runs(Families.ACCOUNTS)) {
+      tables.add(asOfTable(OutputTables.ACCOUNT_SCORECARD, staged -> AccountScorecard.build(
+          ingested.rows("accounts"), keyed.orders(), keyed.complaints(), keyed.answers(), settings, run), run));
+    }
+    if (readEverySource) {
+      Date asOf = Date.valueOf(run.asOf());
+      tables.add(new PlannedTable(OutputTables.QUARANTINE, "stage quarantine",
+          staged -> ingested.quarantine().withColumn("as_of", lit(asOf)).withColumn("run_id", lit(run.runId())).withColumn("run_date", lit(asOf)),
+          p -> run.asOf().toString().equals(p.get("run_date")),
+          List.of(run.asOf().toString(), InputContract.ACCOUNTS.name()),
+          List.of()));
+    }
+    return new RunPlan(run, tables);
+  }
+
+  /** Every event keyed once (SPEC §3), as the run sees it at its cut-off, any age; null for a source not read. */
+  private record Keyed(Dataset<Row> orders, Dataset<Row> complaints, Dataset<Row> answers) {}
+
+  private static Keyed keyed(Ingestion.Result in, RunKeys run) {
+    return new Keyed(
+        in.has("transactions") ? EventKeys.orders(in.rows("transactions"), run) : null,
+        in.has("complaints") ? EventKeys.complaints(in.rows("complaints"), run) : null,
+        in.has("surveys") ? EventKeys.answers(in.rows("surveys"), run) : null);
+  }
+
+  /** A table partitioned by grain and period: it owns the periods of the run's window. */
+  private PlannedTable periodTable(Table table, String stage, Function<PlannedTable.Staged, Dataset<Row>> rows, RunKeys run, List<Table> derivedFrom) {
+    Predicate<Map<String, String>> owns = p -> {
+      Grain g;
+      try {
+        g = Grain.parse(p.get("grain"));
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+      LocalDate start = LocalDate.parse(p.get("period_start"));
+      return settings.grains().contains(g) && !start.isBefore(run.firstPeriod(g)) && !start.isAfter(run.lastPeriod(g));
+    };
+    Grain first = settings.grains().get(0);
+    return new PlannedTable(table, stage, rows, owns, List.of(first.name().toLowerCase(Locale.ROOT), run.lastPeriod(first).toString()), derivedFrom);
+  }
+
+  /** A table partitioned by as_of: it owns the run's as_of. */
+  private static PlannedTable asOfTable(Table table, Function<PlannedTable.Staged, Dataset<Row>> rows, RunKeys run) {
+    return new PlannedTable(table, "stage " + table.name(), rows, p -> run.asOf().toString().equals(p.get("as_of")), List.of(run.asOf().toString()), List.of());
+  }
+
+  /** Every running family's tidy rows through one roll-up, with the run's columns. */
+  private Dataset<Row> gapMetrics(Ingestion.Result in, Keyed keyed, RunKeys run, String scratch) {
+    Column needed = Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run);
+    java.util.function.UnaryOperator<Dataset<Row>> inWindow = d -> d == null ? null : d.filter(needed);
+    Optional<Dataset<Row>> estimates = in.has("management_estimates") ? Optional.of(in.rows("management_estimates")) : Optional.empty();
+    MeasuredEvents events = new MeasuredEvents(inWindow.apply(keyed.orders()), keyed.orders(), inWindow.apply(keyed.complaints()), inWindow.apply(keyed.answers()),
+        estimates, settings, run, Estimate.z(settings.confidence()), new SharedResults(scratch));
+    Dataset<Row> all = RollupRunner.measure(Families.running(settings.families()), events);
+    // Sums of doubles depend on the order partitions are merged in; 12 decimals keep re-runs and
+    // cluster runs bit-identical without losing anything an analyst could see.
+    for (String c : List.of("value", "ci_low", "ci_high")) {
+      all = all.withColumn(c, org.apache.spark.sql.functions.round(col(c), 12));
+    }
+    return all.withColumn("low_sample", col("n").lt(settings.minSample()))
+        .withColumn("as_of", lit(Date.valueOf(run.asOf())))
+        .withColumn("run_id", lit(run.runId()));
+  }
+
+  /**
+   * Findings over the staged gap_metrics and, for the periods before the run's window that the
+   * trend looks at, the published ones; with the staged fee_impact where the run has one.
+   */
+  private Dataset<Row> findings(PlannedTable.Staged staged, RunKeys run) {
+    Grain g = settings.findings().grain();
+    Dataset<Row> metrics = staged.read(OutputTables.GAP_METRICS).filter(col("grain").equalTo(g.label()));
+    Path published = new Path(settings.outputPath(), OutputTables.GAP_METRICS.name());
+    try {
+      if (published.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(published)) {
+        Dataset<Row> before = spark.read().parquet(published.toString())
+            .filter(col("grain").equalTo(g.label()).and(col("period_start").lt(lit(Date.valueOf(run.firstPeriod(g))))));
+        metrics = metrics.unionByName(before.select(metrics.columns()[0], java.util.Arrays.copyOfRange(metrics.columns(), 1, metrics.columns().length)));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    Dataset<Row> fee = staged.hasRows(OutputTables.FEE_IMPACT) ? staged.read(OutputTables.FEE_IMPACT) : null;
+    return Findings.build(metrics, fee, settings, run);
+  }
+}
