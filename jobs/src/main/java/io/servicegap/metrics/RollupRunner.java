@@ -75,19 +75,19 @@ public final class RollupRunner {
   }
 
   /** One contribution an event makes: to a state set, or to a histogram's bins. */
-  private record Part(String name, EventKind kind, Column where, Column subject, Column bin, Map<String, Column> values) {}
+  private record Part(String name, Column where, Column subject, Column bin, Map<String, Column> values) {}
 
   private static Dataset<Row> rollUp(List<StateSet> sets, List<Histogram> histograms, MeasuredEvents in, UnaryOperator<Dataset<Row>> part) {
     Map<EventKind, List<Part>> byKind = new LinkedHashMap<>();
     for (StateSet s : sets) {
       Map<String, Column> values = new LinkedHashMap<>();
       s.sums().forEach((state, value) -> values.put(RolledStates.column(s.family(), state), value));
-      byKind.computeIfAbsent(s.kind(), k -> new ArrayList<>()).add(new Part(s.name(), s.kind(), s.where(), s.subject(), null, values));
+      byKind.computeIfAbsent(s.kind(), k -> new ArrayList<>()).add(new Part(s.name(), s.where(), s.subject(), null, values));
     }
     for (Histogram h : histograms) {
       Column bin = Percentiles.bin(h.value(), in.settings());
       byKind.computeIfAbsent(h.kind(), k -> new ArrayList<>())
-          .add(new Part(h.name(), h.kind(), h.where().and(h.value().isNotNull()), h.subject(), bin, Map.of(COUNT, lit(1L))));
+          .add(new Part(h.name(), h.where().and(h.value().isNotNull()), h.subject(), bin, Map.of(COUNT, lit(1L))));
     }
     Dataset<Row> finest = null;
     List<String> states = new ArrayList<>();
@@ -104,7 +104,7 @@ public final class RollupRunner {
       return null;
     }
     // Days to periods, then periods to grouping sets: 3 + 8 copies of each row instead of 3 × 8.
-    // Shuffled once, by grain and period, which the later sums and the percentiles' window keep.
+    // Shuffled once, by grain and period, which both later sums keep.
     List<String> keys = rolledKeys();
     Dataset<Row> byPeriod = Periods.expand(finest, EventKeys.EVENT_DATE, in.settings().grains(), in.run())
         .repartition(col(Periods.GRAIN), col(Periods.PERIOD_START));

@@ -48,10 +48,7 @@ class KillIT extends SparkTestBase {
     long rowsBefore = before.count();
 
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
-    for (String open : List.of("java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio", "java.util",
-        "java.util.concurrent", "java.util.concurrent.atomic", "sun.nio.ch", "sun.nio.cs", "sun.security.action", "sun.util.calendar")) {
-      cmd.add("--add-opens=java.base/" + open + "=ALL-UNNAMED");
-    }
+    cmd.addAll(List.of(System.getProperty("spark.jvm.opens").trim().split("\\s+")));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ServiceGapMain.class.getName()));
     cmd.addAll(args(out));
     Process run = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("killed-run.log").toFile()).start();

@@ -26,11 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (no Spark distribution), run the job submitted with SparkSubmit; its tables equal a local run's.
  */
 class StandaloneClusterIT extends SparkTestBase {
-  private static final List<String> OPENS =
-      Stream.of("java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio", "java.util", "java.util.concurrent",
-              "java.util.concurrent.atomic", "sun.nio.ch", "sun.nio.cs", "sun.security.action", "sun.util.calendar")
-          .map(p -> "--add-opens=java.base/" + p + "=ALL-UNNAMED")
-          .toList();
+  /** The parent pom's spark.jvm.opens, as the build passes it. */
+  private static final List<String> OPENS = List.of(System.getProperty("spark.jvm.opens").trim().split("\\s+"));
 
   @TempDir Path dir;
   private final List<Process> daemons = new ArrayList<>();
