@@ -38,7 +38,7 @@ public final class CommunicationGap implements MetricFamily {
     Column onTime = onTime(in.settings().deliveryToleranceHours());
     Column inFull = inFull();
     Column priced = priced();
-    Column late = col("delivered_ts").isNotNull().and(not(onTime));
+    Column late = late(onTime);
     Column lateness = when(late, hoursLate());
     return StateSet.of(GAP, GAP, EventKind.ORDERS)
         .where(eligible(in.run().cutoff()))
@@ -63,7 +63,7 @@ public final class CommunicationGap implements MetricFamily {
 
   @Override
   public List<Histogram> histograms(MeasuredEvents in) {
-    Column late = col("delivered_ts").isNotNull().and(not(onTime(in.settings().deliveryToleranceHours())));
+    Column late = late(onTime(in.settings().deliveryToleranceHours()));
     return List.of(new Histogram(GAP, "gap4/lateness", EventKind.ORDERS, eligible(in.run().cutoff()).and(late), "all", null, hoursLate(),
         Map.of("lateness_hours_p90", 0.9)));
   }
@@ -123,6 +123,11 @@ public final class CommunicationGap implements MetricFamily {
 
   private static Column overchargeCents() {
     return greatest(Money.cents(col("charged_amount")).minus(Money.cents(col("quoted_amount"))), lit(0L));
+  }
+
+  /** Delivered, but not on time. */
+  private static Column late(Column onTime) {
+    return col("delivered_ts").isNotNull().and(not(onTime));
   }
 
   private static Column hoursLate() {

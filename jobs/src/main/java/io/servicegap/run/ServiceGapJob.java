@@ -93,8 +93,9 @@ public final class ServiceGapJob {
   private Outcome run(Request request, RunManifest manifest, StageClock clock) {
     TablePublisher publisher = new TablePublisher(settings.outputPath(), request.runId(), hadoop());
     try {
-      ShufflePartitions.followInput(spark, settings, sourcesRead());
-      Ingestion.Result ingested = clock.time("ingest", () -> new Ingestion(spark, settings, publisher.scratch("inputs")).ingest(sourcesRead()));
+      java.util.Set<String> sources = sourcesRead();
+      ShufflePartitions.followInput(spark, settings, sources);
+      Ingestion.Result ingested = clock.time("ingest", () -> new Ingestion(spark, settings, publisher.scratch("inputs")).ingest(sources));
       manifest.inputs(ingested.counts(), ingested.rawRows());
       gate(ingested.counts());
       LocalDate asOf = request.asOf().orElseGet(() -> clock.time("find as_of", () -> newestEventDate(ingested)));
