@@ -52,7 +52,21 @@ public final class ServiceGapMain {
       err.println(Arguments.USAGE);
       return BAD_CONFIGURATION;
     }
-    SparkSession spark = session(settings);
+    SparkSession spark;
+    try {
+      spark = session(settings);
+    } catch (Exception e) { // Scala throws checked exceptions unchecked (FileNotFoundException)
+      // A Spark setting it cannot start with (an event log folder that does not exist, a bad
+      // master URL): say which, not a stack trace.
+      LOG.debug("Spark did not start", e);
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      err.println("servicegap: Spark did not start: " + settings.secrets().redact(String.valueOf(root.getMessage()).lines().findFirst().orElse(""))
+          + " (check servicegap.spark.conf and spark-submit's --conf)");
+      return FAILED;
+    }
     try {
       return execute(arguments, settings, spark, out, err);
     } finally {

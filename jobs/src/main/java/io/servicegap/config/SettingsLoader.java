@@ -116,9 +116,13 @@ public final class SettingsLoader {
     }
   }
 
-  /** Lists and objects are parsed as HOCON; anything else is taken literally (URIs contain //). */
+  /**
+   * Lists, objects and quoted strings are parsed as HOCON; anything else is taken literally (URIs
+   * contain //).
+   */
   private static Config setting(String key, String value) {
-    if (value.startsWith("[") || value.startsWith("{")) {
+    boolean quoted = value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"");
+    if (value.startsWith("[") || value.startsWith("{") || quoted) {
       return ConfigFactory.parseString("\"_\" = " + value).getValue("\"_\"").atPath(key);
     }
     return ConfigValueFactory.fromAnyRef(value).atPath(key);

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import com.google.auto.service.AutoService;
 import io.servicegap.keys.GroupingSets;
 import io.servicegap.metrics.MetricTable.Metric;
 import io.servicegap.stats.Estimate;
@@ -23,6 +24,7 @@ import org.apache.spark.sql.Row;
  * broken, and the difference. Keyed like every figure: answers by their own keys and date, orders
  * by theirs.
  */
+@AutoService(MetricFamily.class)
 public final class BrokenPromise implements MetricFamily {
   private static final List<String> PERCEPTION_STATES =
       List.of("kept_n", "kept_sum", "kept_sumsq", "broken_n", "broken_sum", "broken_sumsq");

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
+import com.google.auto.service.AutoService;
 import io.servicegap.keys.GroupingSets;
 import io.servicegap.metrics.MetricTable.Metric;
 import io.servicegap.stats.Estimate;
@@ -20,6 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /** Gap 4 — what sales promised (delivery time, quantity, price) against what was delivered. */
+@AutoService(MetricFamily.class)
 public final class CommunicationGap implements MetricFamily {
   public static final String GAP = "gap4";
 

@@ -3,6 +3,7 @@ package io.servicegap.metrics;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import com.google.auto.service.AutoService;
 import io.servicegap.config.Settings.Standard;
 import io.servicegap.keys.GroupingSets;
 import io.servicegap.metrics.MetricTable.Metric;
@@ -18,6 +19,7 @@ import org.apache.spark.sql.Row;
  * Gap 2 — customer pain no service standard covers: the share of complaints whose category no
  * standard names. Pain with no standard is pain nobody measures.
  */
+@AutoService(MetricFamily.class)
 public final class CoverageGap implements MetricFamily {
   public static final String GAP = "gap2";
 

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.google.auto.service.AutoService;
 import io.servicegap.config.Settings;
 import io.servicegap.keys.GroupingSets;
 import io.servicegap.metrics.MetricTable.Metric;
@@ -22,6 +23,7 @@ import org.apache.spark.sql.Row;
  * Gap 5 — perceived minus expected quality, per SERVQUAL dimension, per experience element
  * (promise, recovery, personnel, value) and as the weighted servqual_gap.
  */
+@AutoService(MetricFamily.class)
 public final class CustomerGap implements MetricFamily {
   public static final String GAP = "gap5";
   private static final List<String> STATES =

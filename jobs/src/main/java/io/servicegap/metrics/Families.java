@@ -1,27 +1,21 @@
 package io.servicegap.metrics;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The one list of metric families. It names what servicegap.metrics.families accepts (with
- * {@link #ACCOUNTS}), which sources a run reads, and what the job measures; a test holds
- * reference.conf and docs/metrics.md to it.
+ * The one list of metric families: every class marked {@code @AutoService(MetricFamily.class)},
+ * found through {@link ServiceLoader}, so a new family is its class alone. It names what
+ * servicegap.metrics.families accepts (with {@link #ACCOUNTS}), which sources a run reads, and
+ * what the job measures; a test holds reference.conf and docs/metrics.md to it.
  */
 public final class Families {
-  /** Every metric family, in the order their rows are measured. */
-  public static final List<MetricFamily> METRICS = List.of(
-      new KnowledgeGap(),
-      new CoverageGap(),
-      new StandardsGap(),
-      new CommunicationGap(),
-      new CustomerGap(),
-      new RecoveryGap(),
-      new PhaseImpact(),
-      new RecoveryParadox(),
-      new BrokenPromise());
+  /** Every metric family: gap1 to gap5, then the others by name; within a name, by class. */
+  public static final List<MetricFamily> METRICS = discovered();
 
   /** The family of the account_scorecard table, which writes no gap_metrics rows. */
   public static final String ACCOUNTS = "accounts";
@@ -30,6 +24,16 @@ public final class Families {
   private static final Set<String> ACCOUNTS_READ = Set.of("transactions", "complaints", "surveys");
 
   private Families() {}
+
+  private static List<MetricFamily> discovered() {
+    List<MetricFamily> found = new ArrayList<>();
+    // The class loader that holds this class holds the families too, on spark-submit as well.
+    ServiceLoader.load(MetricFamily.class, MetricFamily.class.getClassLoader()).forEach(found::add);
+    found.sort(Comparator.comparing((MetricFamily f) -> !f.name().startsWith("gap"))
+        .thenComparing(MetricFamily::name)
+        .thenComparing(f -> f.getClass().getSimpleName()));
+    return List.copyOf(found);
+  }
 
   /** Every family name servicegap.metrics.families accepts, in order. */
   public static List<String> names() {

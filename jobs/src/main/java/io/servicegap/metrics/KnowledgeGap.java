@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.google.auto.service.AutoService;
 import io.servicegap.ingest.Vocabulary;
 import io.servicegap.keys.GroupingSets;
 import io.servicegap.metrics.MetricTable.Metric;
@@ -22,6 +23,7 @@ import org.apache.spark.sql.Row;
  * actual customer expectation) and the self-assessment delusion (the business's rating of its own
  * service minus customers' perception), per dimension and weighted over dimensions.
  */
+@AutoService(MetricFamily.class)
 public final class KnowledgeGap implements MetricFamily {
   public static final String GAP = "gap1";
 

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.google.auto.service.AutoService;
 import io.servicegap.config.Settings;
 import io.servicegap.keys.EventKeys;
 import io.servicegap.keys.GroupingSets;
@@ -24,6 +25,7 @@ import org.apache.spark.sql.Row;
  * Which phase's experiences keep or lose customers: survey responses classed exceeded / met /
  * failed by their mean gap, and the retention of each class after the response.
  */
+@AutoService(MetricFamily.class)
 public final class PhaseImpact implements MetricFamily {
   public static final String GAP = "impact";
   public static final List<String> CLASSES = List.of("exceeded", "met", "failed");

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sqrt;
 
+import com.google.auto.service.AutoService;
 import io.servicegap.keys.GroupingSets;
 import io.servicegap.keys.JoinKeys;
 import io.servicegap.metrics.MetricTable.Metric;
@@ -17,6 +18,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /** Recovery — how complaints are handled: volume, resolution, first contact, reopening, speed, satisfaction. */
+@AutoService(MetricFamily.class)
 public final class RecoveryGap implements MetricFamily {
   public static final String GAP = "recovery";
 

@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
+import com.google.auto.service.AutoService;
 import io.servicegap.config.Grain;
 import io.servicegap.config.Settings;
 import io.servicegap.keys.EventKeys;
@@ -38,6 +39,7 @@ import org.apache.spark.sql.types.DataTypes;
  * stay as well as (or better than) accounts that had nothing to complain about? Part of the
  * impact family (it needs churn), reported under gap recovery.
  */
+@AutoService(MetricFamily.class)
 public final class RecoveryParadox implements MetricFamily {
   private static final String STANDARD = "resolution";
   private static final String TIME = Retention.TIME;

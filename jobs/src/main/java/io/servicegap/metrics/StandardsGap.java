@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import com.google.auto.service.AutoService;
 import io.servicegap.config.Settings;
 import io.servicegap.config.Settings.Standard;
 import io.servicegap.keys.EventKeys;
@@ -24,6 +25,7 @@ import org.apache.spark.sql.types.DataTypes;
  * Gap 3 — what was delivered against the business's own measurable standards ("orders processed
  * within 3 hours"), per standard and pooled over all standards.
  */
+@AutoService(MetricFamily.class)
 public final class StandardsGap implements MetricFamily {
   public static final String GAP = "gap3";
 

@@ -1,8 +1,9 @@
 package io.servicegap.cli;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,8 +32,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -211,18 +215,23 @@ class SampleRunTest extends SparkTestBase {
   void scorecardFiguresEqualTheirGapMetricsRows() {
     Dataset<Row> scorecard = spark.read().parquet(out.resolve("tables/gap_scorecard").toString());
     assertEquals(metrics.filter("subject_type = 'all'").select("grain", "period_start", "segment", "phase", "price_tier").distinct().count(), scorecard.count());
-    // Every headline at once: its wide column beside its tidy rows, compared in one pass.
-    Dataset<Row> wide = null;
-    Dataset<Row> tidy = null;
-    for (Scorecard.Headline h : Scorecard.HEADLINES) {
-      Dataset<Row> w = scorecard.filter(col(h.column()).isNotNull())
-          .select(lit(h.column()).as("headline"), col("grain"), col("period_start"), col("segment"), col("phase"), col("price_tier"),
-              col(h.column()).as("value"), col(h.column() + "_n").as("n"));
-      Dataset<Row> t = metrics.filter(col("gap").equalTo(h.gap()).and(col("metric").equalTo(h.metric())).and(col("subject_type").equalTo("all")))
-          .select(lit(h.column()).as("headline"), col("grain"), col("period_start"), col("segment"), col("phase"), col("price_tier"), col("value"), col("n"));
-      wide = wide == null ? w : wide.unionByName(w);
-      tidy = tidy == null ? t : tidy.unionByName(t);
-    }
+    // Every headline at once: the wide columns unpivoted to (headline, value, n) beside the tidy
+    // rows they come from, compared in one pass.
+    Column[] keys = Stream.of("grain", "period_start", "segment", "phase", "price_tier").map(k -> col(k)).toArray(Column[]::new);
+    Column[] headlineColumns = Scorecard.HEADLINES.stream()
+        .map(h -> struct(col(h.column()).as("value"), col(h.column() + "_n").cast("long").as("n")).as(h.column()))
+        .toArray(Column[]::new);
+    Dataset<Row> wide = scorecard.select(Stream.concat(Stream.of(keys), Stream.of(headlineColumns)).toArray(Column[]::new))
+        .unpivot(keys, "headline", "figure")
+        .filter(col("figure.value").isNotNull())
+        .select(col("headline"), col("grain"), col("period_start"), col("segment"), col("phase"), col("price_tier"),
+            col("figure.value").as("value"), col("figure.n").as("n"));
+    Dataset<Row> headlines = spark.createDataFrame(
+        Scorecard.HEADLINES.stream().map(h -> RowFactory.create(h.gap(), h.metric(), h.column())).toList(),
+        StructType.fromDDL("gap string, metric string, headline string not null"));
+    Dataset<Row> tidy = metrics.filter(col("subject_type").equalTo("all")).join(broadcast(headlines), new String[] {"gap", "metric"})
+        .select(col("headline"), col("grain"), col("period_start"), col("segment"), col("phase"), col("price_tier"),
+            col("value"), col("n").cast("long").as("n"));
     Set<String> measured = new HashSet<>(tidy.select("headline").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     Scorecard.HEADLINES.forEach(h -> assertTrue(measured.contains(h.column()), h.column() + " is measured on the samples"));
     assertSameRows(tidy, wide);

@@ -64,6 +64,18 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void aQuotedSetValueIsAStringWithoutItsQuotes() throws IOException {
+    Settings s =
+        SettingsLoader.load(
+            conf(INPUTS),
+            ConfigFactory.empty(),
+            List.of("servicegap.spark.conf.\"spark.eventLog.dir\"=\"file:/tmp/spark events\"", "servicegap.output.path=\"s3a://b/x\""),
+            FAMILIES);
+    assertEquals("file:/tmp/spark events", s.sparkConf().get("spark.eventLog.dir"));
+    assertEquals("s3a://b/x", s.outputPath());
+  }
+
+  @Test
   void everyProblemIsReportedAtOnce() throws IOException {
     File file =
         conf(
