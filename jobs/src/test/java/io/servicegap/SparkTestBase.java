@@ -41,7 +41,18 @@ public abstract class SparkTestBase {
                 .config("spark.sql.sources.parallelPartitionDiscovery.threshold", Integer.MAX_VALUE) // as ServiceGapMain in local mode
                 .getOrCreate();
       }
+      compilePlans(Boolean.parseBoolean(System.getProperty("servicegap.test.codegen", "true")));
     }
+  }
+
+  /**
+   * Whether this class's plans compile to code, as a run's do. The fast loop (mvn test) switches
+   * it off for its tiny inputs, whose plans took longer to compile than to run; a class over
+   * larger data switches it back on. The figures are the same either way; mvn verify compiles.
+   */
+  protected static void compilePlans(boolean compile) {
+    spark.conf().set("spark.sql.codegen.wholeStage", compile);
+    spark.conf().set("spark.sql.codegen.factoryMode", compile ? "FALLBACK" : "NO_CODEGEN");
   }
 
   /** The repository root (set by surefire), for data-samples/ and conf/. */
