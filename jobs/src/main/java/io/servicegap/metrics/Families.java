@@ -9,7 +9,7 @@ import java.util.TreeSet;
 
 /**
  * The one list of metric families: every class marked {@code @AutoService(MetricFamily.class)},
- * found through {@link ServiceLoader}, so a new family is its class alone. It names what
+ * found through {@link ServiceLoader}, so a new family needs no edit here. It names what
  * servicegap.metrics.families accepts (with {@link #ACCOUNTS}), which sources a run reads, and
  * what the job measures; a test holds reference.conf and docs/metrics.md to it.
  */
