@@ -5,6 +5,7 @@ import io.servicegap.config.Settings;
 import io.servicegap.config.SettingsLoader;
 import io.servicegap.generate.GenerateCommand;
 import io.servicegap.ingest.InputException;
+import io.servicegap.ingest.RawInputs;
 import io.servicegap.ingest.SourceCounts;
 import io.servicegap.output.RunLock;
 import io.servicegap.run.QualityGateException;
@@ -59,11 +60,7 @@ public final class ServiceGapMain {
       // A Spark setting it cannot start with (an event log folder that does not exist, a bad
       // master URL): say which, not a stack trace.
       LOG.debug("Spark did not start", e);
-      Throwable root = e;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-      }
-      err.println("servicegap: Spark did not start: " + settings.secrets().redact(String.valueOf(root.getMessage()).lines().findFirst().orElse(""))
+      err.println("servicegap: Spark did not start: " + settings.secrets().redact(RawInputs.rootMessage(e))
           + " (check servicegap.spark.conf and spark-submit's --conf)");
       return FAILED;
     }

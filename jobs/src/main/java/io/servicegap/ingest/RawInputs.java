@@ -68,7 +68,8 @@ public final class RawInputs {
     return views;
   }
 
-  private static String rootMessage(Throwable e) {
+  /** The innermost cause of a failure: its class and the first line of its message. */
+  public static String rootMessage(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
