@@ -15,18 +15,16 @@ import org.apache.spark.sql.Row;
  */
 public final class RolledStates {
   private final Dataset<Row> rolled;
+  private final StateSlots slots;
   private final List<Histogram> histograms;
   private final MeasuredEvents in;
 
-  RolledStates(Dataset<Row> rolled, List<Histogram> histograms, MeasuredEvents in) {
+  /** @param rolled null (with {@code slots}) when nothing was rolled up */
+  RolledStates(Dataset<Row> rolled, StateSlots slots, List<Histogram> histograms, MeasuredEvents in) {
     this.rolled = rolled;
+    this.slots = slots;
     this.histograms = List.copyOf(histograms);
     this.in = in;
-  }
-
-  /** The column of a family's state in the rolled-up rows. */
-  static String column(String family, String state) {
-    return family.replaceAll("[^A-Za-z0-9]", "_") + "__" + state;
   }
 
   /**
@@ -39,10 +37,10 @@ public final class RolledStates {
     if (set.subjectKey() != null) {
       out.add(col(RollupRunner.SUBJECT).as(set.subjectKey()));
     }
-    set.sums().keySet().forEach(s -> out.add(col(column(set.family(), s)).as(s)));
     if (rolled == null) {
       throw new IllegalStateException("state set " + set.name() + " was not rolled up");
     }
+    set.sums().keySet().forEach(s -> out.add(col(slots.of(set.name(), s)).as(s)));
     return rolled
         .filter(col(RollupRunner.SET).equalTo(set.name()).and(col(RollupRunner.BIN).isNull()))
         .select(out.toArray(Column[]::new));
@@ -56,6 +54,10 @@ public final class RolledStates {
     if (rolled == null) {
       return MetricTable.empty();
     }
-    return Percentiles.read(rolled.filter(col(RollupRunner.BIN).isNotNull()), histograms, in.settings());
+    List<Column> bins = new ArrayList<>();
+    RollupRunner.rolledKeys().forEach(k -> bins.add(col(k)));
+    // A histogram's one state, its count, sits in the same slot for every histogram.
+    bins.add(col(slots.of(histograms.get(0).name(), RollupRunner.COUNT)).as(RollupRunner.COUNT));
+    return Percentiles.read(rolled.filter(col(RollupRunner.BIN).isNotNull()).select(bins.toArray(Column[]::new)), histograms, in.settings());
   }
 }

@@ -19,7 +19,6 @@ import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -41,8 +40,9 @@ public final class RollupRunner {
   /** Every family's tidy rows, from one roll-up of all their states, materialized once. */
   public static Dataset<Row> measure(List<MetricFamily> families, MeasuredEvents in) {
     List<Histogram> histograms = histograms(families, in);
-    Dataset<Row> states = rollUp(families, in);
-    RolledStates rolled = new RolledStates(states == null ? null : in.shared().materialize("rolled_states", states), histograms, in);
+    Rollup rollup = fold(families, in, UnaryOperator.identity());
+    Dataset<Row> states = rollup == null ? null : in.shared().materialize("rolled_states", rollup.states());
+    RolledStates rolled = new RolledStates(states, rollup == null ? null : rollup.slots(), histograms, in);
     Dataset<Row> all = rolled.percentiles();
     for (MetricFamily f : families) {
       Dataset<Row> rows = f.metrics(rolled, in);
@@ -61,11 +61,19 @@ public final class RollupRunner {
 
   /** {@link #rollUp} over only the events of each kind that {@code part} keeps (for the merge law). */
   static Dataset<Row> rollUp(List<MetricFamily> families, MeasuredEvents in, UnaryOperator<Dataset<Row>> part) {
+    Rollup r = fold(families, in, part);
+    return r == null ? null : r.states();
+  }
+
+  /** The rolled-up rows, and where each set's states sit in them. */
+  record Rollup(Dataset<Row> states, StateSlots slots) {}
+
+  private static Rollup fold(List<MetricFamily> families, MeasuredEvents in, UnaryOperator<Dataset<Row>> part) {
     Map<String, StateSet> sets = new LinkedHashMap<>();
     for (MetricFamily f : families) {
       f.stateSets(in).forEach(s -> sets.putIfAbsent(s.name(), s));
     }
-    return rollUp(List.copyOf(sets.values()), histograms(families, in), in, part);
+    return fold(List.copyOf(sets.values()), histograms(families, in), in, part);
   }
 
   private static List<Histogram> histograms(List<MetricFamily> families, MeasuredEvents in) {
@@ -77,39 +85,44 @@ public final class RollupRunner {
   /** One contribution an event makes: to a state set, or to a histogram's bins. */
   private record Part(String name, Column where, Column subject, Column bin, Map<String, Column> values) {}
 
-  private static Dataset<Row> rollUp(List<StateSet> sets, List<Histogram> histograms, MeasuredEvents in, UnaryOperator<Dataset<Row>> part) {
+  private static Rollup fold(List<StateSet> sets, List<Histogram> histograms, MeasuredEvents in, UnaryOperator<Dataset<Row>> part) {
     Map<EventKind, List<Part>> byKind = new LinkedHashMap<>();
     for (StateSet s : sets) {
-      Map<String, Column> values = new LinkedHashMap<>();
-      s.sums().forEach((state, value) -> values.put(RolledStates.column(s.family(), state), value));
-      byKind.computeIfAbsent(s.kind(), k -> new ArrayList<>()).add(new Part(s.name(), s.where(), s.subject(), null, values));
+      byKind.computeIfAbsent(s.kind(), k -> new ArrayList<>()).add(new Part(s.name(), s.where(), s.subject(), null, s.sums()));
     }
     for (Histogram h : histograms) {
       Column bin = Percentiles.bin(h.value(), in.settings());
       byKind.computeIfAbsent(h.kind(), k -> new ArrayList<>())
           .add(new Part(h.name(), h.where().and(h.value().isNotNull()), h.subject(), bin, Map.of(COUNT, lit(1L))));
     }
-    Dataset<Row> finest = null;
-    List<String> states = new ArrayList<>();
+    if (byKind.isEmpty()) {
+      return null;
+    }
+    Map<EventKind, Dataset<Row>> computed = new LinkedHashMap<>();
+    StateSlots.Builder layout = new StateSlots.Builder();
     for (Map.Entry<EventKind, List<Part>> kind : byKind.entrySet()) {
-      Dataset<Row> sums = finestSums(part.apply(kind.getKey().events().apply(in)), kind.getValue());
-      for (String c : sums.columns()) {
-        if (!finestKeys().contains(c) && !states.contains(c)) {
-          states.add(c);
+      Dataset<Row> values = computed(part.apply(kind.getKey().events().apply(in)), kind.getValue());
+      computed.put(kind.getKey(), values);
+      List<Part> parts = kind.getValue();
+      for (int i = 0; i < parts.size(); i++) {
+        for (String state : parts.get(i).values().keySet()) {
+          layout.place(parts.get(i).name(), state, values.schema().apply(value(i, state)).dataType());
         }
       }
-      finest = finest == null ? sums : finest.unionByName(sums, true);
     }
-    if (finest == null) {
-      return null;
+    StateSlots slots = layout.build();
+    Dataset<Row> finest = null;
+    for (Map.Entry<EventKind, List<Part>> kind : byKind.entrySet()) {
+      Dataset<Row> sums = finestSums(computed.get(kind.getKey()), kind.getValue(), slots);
+      finest = finest == null ? sums : finest.unionByName(sums);
     }
     // Days to periods, then periods to grouping sets: 3 + 8 copies of each row instead of 3 × 8.
     // Shuffled once, by grain and period, which both later sums keep.
     List<String> keys = rolledKeys();
     Dataset<Row> byPeriod = Periods.expand(finest, EventKeys.EVENT_DATE, in.settings().grains(), in.run())
         .repartition(col(Periods.GRAIN), col(Periods.PERIOD_START));
-    Dataset<Row> periods = sumUp(byPeriod, states, keys);
-    return sumUp(GroupingSets.expand(periods), states, keys);
+    Dataset<Row> periods = sumUp(byPeriod, slots.names(), keys);
+    return new Rollup(sumUp(GroupingSets.expand(periods), slots.names(), keys), slots);
   }
 
   /** The keys of a rolled-up row: grain, period, the three report keys, set, subject and bin. */
@@ -126,15 +139,12 @@ public final class RollupRunner {
   }
 
   /**
-   * One scan of a kind's events: each event becomes one row per part it meets (its part's values,
-   * null for the other parts' states), summed at the finest keys. Every part's condition, subject,
-   * bin and values are computed once per event in a projection, which the exploded rows then
-   * only reference.
+   * Every part's condition, subject, bin and values, computed once per event in one projection
+   * that the exploded rows then only reference.
    */
-  private static Dataset<Row> finestSums(Dataset<Row> events, List<Part> parts) {
+  private static Dataset<Row> computed(Dataset<Row> events, List<Part> parts) {
     List<Column> computed = new ArrayList<>();
     EventKeys.keys().forEach(k -> computed.add(col(k)));
-    Map<String, DataType> types = new LinkedHashMap<>();
     for (int i = 0; i < parts.size(); i++) {
       Part p = parts.get(i);
       computed.add(p.where().as("_w" + i));
@@ -144,19 +154,25 @@ public final class RollupRunner {
         computed.add(v.getValue().as(value(i, v.getKey())));
       }
     }
-    Dataset<Row> values = events.select(computed.toArray(Column[]::new));
-    for (int i = 0; i < parts.size(); i++) {
-      for (String c : parts.get(i).values().keySet()) {
-        types.putIfAbsent(c, values.schema().apply(value(i, c)).dataType());
-      }
-    }
+    return events.select(computed.toArray(Column[]::new));
+  }
+
+  /**
+   * One scan of a kind's events: each event becomes one row per part it meets, its part's values
+   * in their slots (null in the others), summed at the finest keys.
+   */
+  private static Dataset<Row> finestSums(Dataset<Row> values, List<Part> parts, StateSlots slots) {
     List<Column> contributions = new ArrayList<>();
     for (int i = 0; i < parts.size(); i++) {
       Part p = parts.get(i);
       List<Column> fields = new ArrayList<>(List.of(lit(p.name()).as(SET), col("_s" + i).as(SUBJECT), col("_b" + i).as(BIN)));
-      for (Map.Entry<String, DataType> c : types.entrySet()) {
-        Column v = p.values().containsKey(c.getKey()) ? col(value(i, c.getKey())) : lit(null);
-        fields.add(v.cast(c.getValue()).as(c.getKey()));
+      Map<String, String> placed = new LinkedHashMap<>();
+      for (String state : p.values().keySet()) {
+        placed.put(slots.of(p.name(), state), value(i, state));
+      }
+      for (String slot : slots.names()) {
+        Column v = placed.containsKey(slot) ? col(placed.get(slot)) : lit(null);
+        fields.add(v.cast(slots.type(slot)).as(slot));
       }
       contributions.add(when(col("_w" + i), struct(fields.toArray(Column[]::new))));
     }
@@ -167,7 +183,7 @@ public final class RollupRunner {
     EventKeys.keys().forEach(k -> flat.add(col(k)));
     flat.add(col(PART + ".*"));
     Dataset<Row> rows = values.select(select.toArray(Column[]::new)).filter(col(PART).isNotNull()).select(flat.toArray(Column[]::new));
-    return sumUp(rows, List.copyOf(types.keySet()), finestKeys());
+    return sumUp(rows, slots.names(), finestKeys());
   }
 
   private static String value(int part, String column) {

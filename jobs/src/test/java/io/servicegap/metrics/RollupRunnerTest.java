@@ -104,6 +104,34 @@ class RollupRunnerTest extends MetricFixtures {
   }
 
   /**
+   * Sets share typed slot columns: the rolled-up rows carry as many state columns as the widest
+   * set (or histogram) has states of each type, summed over the types, not one per state.
+   */
+  @Test
+  void setsShareTheirWidestSetsSlots() {
+    Map<String, Integer> widest = new HashMap<>();
+    int states = 0;
+    for (MetricFamily f : Families.METRICS) {
+      for (StateSet s : f.stateSets(history)) {
+        Dataset<Row> typed = s.kind().events().apply(history)
+            .select(s.sums().entrySet().stream().map(e -> e.getValue().as(e.getKey())).toArray(Column[]::new));
+        Map<String, Integer> perType = new HashMap<>();
+        Arrays.stream(typed.schema().fields()).forEach(x -> perType.merge(x.dataType().typeName(), 1, Integer::sum));
+        perType.forEach((t, n) -> widest.merge(t, n, Math::max));
+        states += s.sums().size();
+      }
+      if (!f.histograms(history).isEmpty()) {
+        widest.merge("long", 1, Math::max); // a histogram counts its events in one long
+      }
+    }
+    Dataset<Row> rolled = RollupRunner.rollUp(Families.METRICS, history);
+    List<String> keys = RollupRunner.rolledKeys();
+    long columns = Arrays.stream(rolled.columns()).filter(c -> !keys.contains(c)).count();
+    assertEquals(widest.values().stream().mapToInt(Integer::intValue).sum(), columns, widest.toString());
+    assertTrue(columns * 3 < states, columns + " columns for " + states + " states");
+  }
+
+  /**
    * The merge law: each family's states over two halves of every kind's events add up to its
    * states over all of them, per grain, period, keys, subject and bin.
    */
