@@ -23,10 +23,11 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Folds the families' declared states into one roll-up. Each kind of event is read once: every
- * event contributes one row per state set (and histogram) it meets, and those rows are summed at
- * the finest keys (day × segment × phase × tier × set × subject × bin). The finest sums of every
- * kind then go through one period expansion and one grouping-set expansion together, and each
- * family reads its own rows of the result ({@link RolledStates}).
+ * event contributes one row per state set (and histogram) it meets, its values in the slot
+ * columns the sets share ({@link StateSlots}), and those rows are summed at the finest keys
+ * (day × segment × phase × tier × set × subject × bin). The finest sums of every kind then go
+ * through one period expansion and one grouping-set expansion together, and each family reads
+ * its own rows of the result ({@link RolledStates}).
  */
 public final class RollupRunner {
   static final String SET = "_set";

@@ -13,7 +13,7 @@ import org.apache.spark.sql.Column;
  * states of two halves of the events add up to the states of the whole. Only events meeting
  * {@code where} contribute. Two families declaring a set of the same name share it.
  *
- * @param family the family whose state names these are (their columns are namespaced by it)
+ * @param family the family that declares the set
  * @param name unique in a run
  * @param subjectKey the name of the subject column in the rolled-up rows, or null for none
  * @param subject the subject of each event (text), or null
