@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.not;
@@ -151,22 +153,32 @@ public final class Findings {
     Column rateEstimate = Estimate.rate(col("successes"), col("n_all"), z);
     Column meanEstimate = Estimate.mean(col("value_sum"), col("value_sumsq"), col("n_all"), z);
     Dataset<Row> states = pooled.withColumn("e", when(col("_rate"), rateEstimate).otherwise(meanEstimate));
-    List<Column> out = concat(keys, List.of(col("metric"), col("e"), col("latest_value"), col("latest_seen")));
-    List<String> parts = new java.util.ArrayList<>();
-    Dataset<Row> all = null;
+    // Each figure is its own group; a difference's two parts share one, whose estimate is the
+    // difference of theirs (and whose latest period is the subtrahend's). One aggregate, where a
+    // join per difference would read the states once per part.
+    Column figure = col("metric");
+    Column isSubtrahend = lit(false);
     for (Map.Entry<String, Difference> d : DIFFERENCES.entrySet()) {
-      Difference diff = d.getValue();
-      parts.add(diff.minuend());
-      parts.add(diff.subtrahend());
-      Dataset<Row> a = states.filter(col("metric").equalTo(diff.minuend())).select(concat(keys, List.of(col("e").as("e_a"), col("latest_value").as("a_latest"))).toArray(Column[]::new));
-      Dataset<Row> b = states.filter(col("metric").equalTo(diff.subtrahend())).select(concat(keys, List.of(col("e").as("e_b"), col("latest_value").as("b_latest"), col("latest_seen"))).toArray(Column[]::new));
-      Dataset<Row> difference = a.join(b, io.servicegap.keys.JoinKeys.of("segment", "phase", "price_tier", "gap", "subject"))
-          .select(concat(keys, List.of(lit(d.getKey()).as("metric"), Estimate.difference(col("e_a"), col("e_b")).as("e"),
-              col("a_latest").minus(col("b_latest")).as("latest_value"), col("latest_seen"))).toArray(Column[]::new));
-      all = all == null ? difference : all.unionByName(difference);
+      figure = when(col("metric").isin(d.getValue().minuend(), d.getValue().subtrahend()), lit(d.getKey())).otherwise(figure);
+      isSubtrahend = isSubtrahend.or(col("metric").equalTo(d.getValue().subtrahend()));
     }
-    Dataset<Row> windowFigures = states.filter(not(col("metric").isin(parts.toArray()))).select(out.toArray(Column[]::new))
-        .unionByName(all)
+    Column isDifference = col("metric").isin(DIFFERENCES.keySet().toArray());
+    Column e = when(isDifference, Estimate.difference(col("e_a"), col("e_b"))).otherwise(col("e_a"));
+    Dataset<Row> windowFigures = states
+        .withColumn("_subtrahend", isSubtrahend)
+        .groupBy(concat(keys, List.of(figure.as("metric"))).toArray(Column[]::new))
+        .agg(
+            first(when(not(col("_subtrahend")), col("e")), true).as("e_a"),
+            first(when(col("_subtrahend"), col("e")), true).as("e_b"),
+            count(when(not(col("_subtrahend")), 1)).as("_firsts"),
+            count(when(col("_subtrahend"), 1)).as("_seconds"),
+            first(when(not(col("_subtrahend")), col("latest_value")), true).as("a_latest"),
+            first(when(col("_subtrahend"), col("latest_value")), true).as("b_latest"),
+            coalesce(first(when(col("_subtrahend"), col("latest_seen")), true), first(col("latest_seen"), true)).as("latest_seen"))
+        // A difference needs both of its parts.
+        .filter(not(isDifference).or(col("_firsts").gt(0).and(col("_seconds").gt(0))))
+        .withColumn("latest_value", when(isDifference, col("a_latest").minus(col("b_latest"))).otherwise(col("a_latest")))
+        .withColumn("e", e)
         .select(concat(keys, List.of(col("metric"), col("e.value").as("value"), col("e.n").as("n"), col("e.ci_low").as("ci_low"), col("e.ci_high").as("ci_high"),
             col("latest_value"), col("latest_seen"))).toArray(Column[]::new))
         .filter(col("n").gt(0).and(col("value").isNotNull()));
@@ -183,10 +195,6 @@ public final class Findings {
     }
     windowFigures = windowFigures.withColumn("higher_is_better", higherOut).withColumn("is_rate", rateOut).withColumn("what", whatOut).withColumn("unit", unitOut);
 
-    Dataset<Row> parents = windowFigures
-        .filter(col("segment").equalTo(GroupingSets.ALL).and(col("phase").equalTo(GroupingSets.ALL)).and(col("price_tier").equalTo(GroupingSets.ALL)))
-        .select(col("gap").as("p_gap"), col("metric").as("p_metric"), col("subject").as("p_subject"), col("value").as("parent_value"), col("n").as("parent_n"),
-            col("ci_low").as("parent_ci_low"), col("ci_high").as("parent_ci_high"));
     Column sign = when(col("higher_is_better"), lit(1.0)).otherwise(lit(-1.0));
     Column targetValue = lit(null).cast("double");
     for (Map.Entry<String, Double> t : rules.targets().entrySet()) {
@@ -204,21 +212,26 @@ public final class Findings {
         .when(change.lt(0), lit("worsening")).otherwise(lit("improving"));
 
     Column allCustomers = col("segment").equalTo(GroupingSets.ALL).and(col("phase").equalTo(GroupingSets.ALL)).and(col("price_tier").equalTo(GroupingSets.ALL));
+    // Each figure's parent, the same figure for all customers, read over its (gap, metric,
+    // subject) rather than joined: one pass over the figures.
+    org.apache.spark.sql.expressions.WindowSpec family = Window.partitionBy(col("gap"), col("metric"), col("subject"));
+    Dataset<Row> withParents = windowFigures.select(col("*"),
+        max(when(allCustomers, col("value"))).over(family).as("parent_value"),
+        max(when(allCustomers, col("n"))).over(family).as("parent_n"),
+        max(when(allCustomers, col("ci_low"))).over(family).as("parent_ci_low"),
+        max(when(allCustomers, col("ci_high"))).over(family).as("parent_ci_high"));
+    Column keyed = not(allCustomers).and(col("parent_n").isNotNull()).and(enough).and(coalesce(apart, lit(false)).or(coalesce(beyondTarget, lit(false))));
     // The broken-promise penalty of all customers is a finding in itself when its interval lies
     // wholly above zero: its parent is the neutral value.
-    Dataset<Row> againstZero = windowFigures
-        .filter(allCustomers.and(col("metric").isin(AGAINST_ZERO.toArray())).and(col("ci_low").gt(0)).and(col("n").geq(rules.minSample())))
-        .withColumn("p_gap", col("gap")).withColumn("p_metric", col("metric")).withColumn("p_subject", col("subject"))
-        .withColumn("parent_value", lit(0.0)).withColumn("parent_n", lit(null).cast("bigint"))
-        .withColumn("parent_ci_low", lit(null).cast("double")).withColumn("parent_ci_high", lit(null).cast("double"))
-        .withColumn("target", lit(null).cast("double"));
-    Dataset<Row> found = windowFigures
-        .filter(not(allCustomers))
-        .join(parents, col("gap").equalTo(col("p_gap")).and(col("metric").equalTo(col("p_metric"))).and(col("subject").equalTo(col("p_subject"))))
+    Column againstZero = allCustomers.and(col("metric").isin(AGAINST_ZERO.toArray())).and(col("ci_low").gt(0)).and(col("n").geq(rules.minSample()));
+    Dataset<Row> found = withParents
         .withColumn("target", targetValue)
-        .filter(enough.and(coalesce(apart, lit(false)).or(coalesce(beyondTarget, lit(false)))))
-        .withColumn("target", when(beyondTarget, col("target")))
-        .unionByName(againstZero)
+        .filter(keyed.or(againstZero))
+        .withColumn("target", when(not(allCustomers).and(beyondTarget), col("target")))
+        .withColumn("parent_value", when(allCustomers, lit(0.0)).otherwise(col("parent_value")))
+        .withColumn("parent_n", when(not(allCustomers), col("parent_n")))
+        .withColumn("parent_ci_low", when(not(allCustomers), col("parent_ci_low")))
+        .withColumn("parent_ci_high", when(not(allCustomers), col("parent_ci_high")))
         .withColumn("trend", trend)
         .withColumn("at_stake", col("n").multiply(abs(col("value").minus(col("parent_value")))).divide(when(col("is_rate"), lit(1.0)).otherwise(lit(scale))));
     // A finding explained by a broader one is the broader one: (smb, post_sale) within the interval
