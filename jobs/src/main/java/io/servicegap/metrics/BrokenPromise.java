@@ -49,12 +49,17 @@ public final class BrokenPromise implements MetricFamily {
         .drop("_order");
   });
 
-  /** The window's eligible orders whose churn window after the promise fell due has closed. */
-  static final EventKind EVALUABLE_PROMISES = new EventKind("evaluable promises", in -> {
-    Dataset<Row> outcomes = CommunicationGap.promiseOutcomes(in.orders(), in.settings().deliveryToleranceHours(), in.run().cutoff());
-    return Retention.churnAfter(outcomes, "settled_ts", in.orders(), in.settings().retention().churnAfterDays(), in.run().cutoff())
-        .filter(col(Retention.EVALUABLE));
-  });
+  /**
+   * The window's eligible orders, as instants churn is measured after: when the promise fell due,
+   * with whether it was kept. Churn after them is read in the one sort of {@link
+   * PhaseImpact#CHURN_AFTER_INSTANTS}.
+   */
+  static Dataset<Row> promiseInstants(MeasuredEvents in, List<Column> keys) {
+    List<Column> kept = new ArrayList<>(keys);
+    kept.add(col("promise_kept"));
+    kept.add(col("settled_ts").as(PhaseImpact.AT));
+    return CommunicationGap.promiseOutcomes(in.orders(), in.settings().deliveryToleranceHours(), in.run().cutoff()).select(kept.toArray(Column[]::new));
+  }
 
   private static StateSet perception() {
     Column kept = col("promise_kept");
@@ -72,7 +77,8 @@ public final class BrokenPromise implements MetricFamily {
   private static StateSet retention() {
     Column kept = col("promise_kept");
     Column retained = col(Retention.CHURNED).unary_$bang();
-    return StateSet.of(PhaseImpact.GAP, "impact/retention_after_promise", EVALUABLE_PROMISES)
+    return StateSet.of(PhaseImpact.GAP, "impact/retention_after_promise", PhaseImpact.CHURN_AFTER_INSTANTS)
+        .where(PhaseImpact.isPromise().and(col(Retention.EVALUABLE)))
         .count("kept_orders", kept)
         .count("kept_retained", kept.and(retained))
         .count("broken_orders", kept.unary_$bang())

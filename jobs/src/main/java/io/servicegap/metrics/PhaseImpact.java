@@ -32,6 +32,9 @@ public final class PhaseImpact implements MetricFamily {
   private static final String INSTANT_OF = "_instant_of"; // which kind of instant churn was measured after
   private static final String RESPONSE = "response";
   private static final String RECOVERY = "recovery";
+  private static final String PROMISE = "promise";
+  /** The instant churn is measured after. */
+  static final String AT = "_at";
 
   @Override
   public String name() {
@@ -43,7 +46,10 @@ public final class PhaseImpact implements MetricFamily {
     return Set.of("surveys", "transactions", "complaints", "price_changes");
   }
 
-  /** Churn after each survey response and after each complaint recovered within its standard. */
+  /**
+   * Churn after each survey response, each complaint recovered within its standard, and each
+   * eligible order's promise falling due (the broken-promise penalty's retention).
+   */
   static final EventKind CHURN_AFTER_INSTANTS = new EventKind("churn after instants", PhaseImpact::churnAfterInstants);
 
   private static StateSet responses() {
@@ -129,27 +135,33 @@ public final class PhaseImpact implements MetricFamily {
   }
 
   /**
-   * Churn after each survey response (with its class) and after each complaint resolved within
-   * its standard, the instants the impact family measures retention from: one sort of the
-   * window's orders for both (the next order after an instant in the window lies in it too).
+   * The instants the impact family measures retention after, in one sort of the window's orders
+   * for all of them (the next order after an instant in the window lies in it too): survey
+   * responses with their class, complaints resolved within their standard, and eligible orders'
+   * promises with whether each was kept.
    */
   private static Dataset<Row> churnAfterInstants(MeasuredEvents in) {
     List<Column> kept = new ArrayList<>(List.of(col("account_id")));
     EventKeys.keys().forEach(k -> kept.add(col(k)));
     Dataset<Row> instants = responses(in.answers(), in.settings().retention())
-        .select(concat(kept, col("class"), col("submitted_ts").as("_at"), lit(RESPONSE).as(INSTANT_OF)));
+        .select(concat(kept, col("class"), col("submitted_ts").as(AT), lit(RESPONSE).as(INSTANT_OF)));
     Dataset<Row> recovered = RecoveryParadox.recovered(in);
     if (recovered != null) {
-      instants = instants.unionByName(
-          recovered.select(concat(kept, lit(null).cast("string").as("class"), col("resolved_ts").as("_at"), lit(RECOVERY).as(INSTANT_OF))));
+      instants = instants.unionByName(recovered.select(concat(kept, col("resolved_ts").as(AT), lit(RECOVERY).as(INSTANT_OF))), true);
     }
+    instants = instants.unionByName(BrokenPromise.promiseInstants(in, kept).withColumn(INSTANT_OF, lit(PROMISE)), true);
     int days = in.settings().retention().churnAfterDays();
-    return Retention.churnAfter(instants, "_at", in.orders(), days, in.run().cutoff());
+    return Retention.churnAfter(instants, AT, in.orders(), days, in.run().cutoff());
   }
 
   /** Churn after a complaint recovered within its standard: rows of {@link #CHURN_AFTER_INSTANTS}. */
   static Column isRecovery() {
     return col(INSTANT_OF).equalTo(RECOVERY);
+  }
+
+  /** Churn after an eligible order's promise fell due: rows of {@link #CHURN_AFTER_INSTANTS}. */
+  static Column isPromise() {
+    return col(INSTANT_OF).equalTo(PROMISE);
   }
 
   private static Column[] concat(List<Column> first, Column... more) {
