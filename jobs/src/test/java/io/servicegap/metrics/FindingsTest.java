@@ -2,6 +2,7 @@ package io.servicegap.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.servicegap.config.Settings;
@@ -115,6 +116,61 @@ class FindingsTest extends MetricFixtures {
     assertEquals(Date.valueOf("2026-05-01"), f.getAs("period_start"));
     String pooledSentence = f.getAs("sentence");
     assertTrue(pooledSentence.contains("from 2026-03 to 2026-05"), pooledSentence);
+  }
+
+  private static Object[] retention(String segment, String metric, double value, long n) {
+    double[] ci = wilson(value * n, n);
+    return row("month", Date.valueOf("2026-05-01"), segment, "ALL", "ALL", "impact", metric, "all", "ALL", value, n, ci[0], ci[1]);
+  }
+
+  /** Newcombe's interval of a − b from the two Wilson intervals, written out. */
+  private static double[] newcombe(double a, double[] aCi, double b, double[] bCi) {
+    double d = a - b;
+    return new double[] {d - Math.sqrt(Math.pow(a - aCi[0], 2) + Math.pow(bCi[1] - b, 2)), d + Math.sqrt(Math.pow(aCi[1] - a, 2) + Math.pow(b - bCi[0], 2))};
+  }
+
+  @Test
+  void aDifferenceIsPooledFromItsTwoPartsAndNeedsBoth() {
+    Settings s = settings("servicegap.findings { periods = 1, min-sample = 30 }");
+    Dataset<Row> metrics = frame(METRICS_DDL,
+        // All customers: retained after 800 of 1000 kept promises and 300 of 500 broken ones.
+        retention("ALL", "retention_promise_kept", 0.8, 1000),
+        retention("ALL", "retention_promise_broken", 0.6, 500),
+        // Enterprise: 360 of 400 after kept, 30 of 100 after broken.
+        retention("enterprise", "retention_promise_kept", 0.9, 400),
+        retention("enterprise", "retention_promise_broken", 0.3, 100),
+        // smb has only one part: no difference, so no figure at all.
+        retention("smb", "retention_promise_kept", 0.5, 100));
+    Map<String, Row> found = byKeys(Findings.build(metrics, null, s, MAY));
+    assertEquals(java.util.Set.of("ALL/ALL/ALL", "enterprise/ALL/ALL"), found.keySet());
+
+    // All customers: a lift wholly above zero is a finding against zero; n is the smaller part.
+    double[] all = newcombe(0.8, wilson(800, 1000), 0.6, wilson(300, 500));
+    Row whole = found.get("ALL/ALL/ALL");
+    assertEquals("broken_promise_churn_lift", whole.getAs("metric"));
+    assertEquals(0.2, whole.<Double>getAs("value"), 1e-12);
+    assertEquals(500L, whole.<Long>getAs("n"));
+    assertEquals(all[0], whole.<Double>getAs("ci_low"), 1e-9);
+    assertEquals(all[1], whole.<Double>getAs("ci_high"), 1e-9);
+    assertEquals(0.0, whole.<Double>getAs("parent_value"), 1e-12);
+    assertNull(whole.<Long>getAs("parent_n"));
+    assertEquals("steady", whole.getAs("trend"));
+    // At stake: 500 × |0.2 − 0| = 100, against enterprise's 100 × |0.6 − 0.2| = 40.
+    assertEquals(100.0, whole.<Double>getAs("at_stake"), 1e-9);
+    assertEquals(1, (int) whole.<Integer>getAs("rank"));
+
+    // Enterprise: lower is better, and its interval lies wholly above all customers'.
+    double[] ent = newcombe(0.9, wilson(360, 400), 0.3, wilson(30, 100));
+    assertTrue(ent[0] > all[1], "the case is what it claims: " + ent[0] + " > " + all[1]);
+    Row worse = found.get("enterprise/ALL/ALL");
+    assertEquals(0.6, worse.<Double>getAs("value"), 1e-12);
+    assertEquals(100L, worse.<Long>getAs("n"));
+    assertEquals(ent[0], worse.<Double>getAs("ci_low"), 1e-9);
+    assertEquals(0.2, worse.<Double>getAs("parent_value"), 1e-12);
+    assertEquals(500L, worse.<Long>getAs("parent_n"));
+    assertEquals(all[1], worse.<Double>getAs("parent_ci_high"), 1e-9);
+    assertEquals(40.0, worse.<Double>getAs("at_stake"), 1e-9);
+    assertEquals(2, (int) worse.<Integer>getAs("rank"));
   }
 
   @Test
