@@ -50,7 +50,7 @@ public final class Percentiles {
   /**
    * Every histogram's percentiles, as tidy rows, in one pass over the rolled-up bin counts: one
    * window (cumulative counts per report key, histogram and subject, in bin order) and one
-   * aggregate.
+   * aggregate of the rows where a percentile's rank is crossed.
    *
    * @param bins rolled-up rows with a bin ({@link RollupRunner#rolledKeys()} and the count)
    */
@@ -72,14 +72,21 @@ public final class Percentiles {
             .withColumn("_n", sum(count).over(byGroup));
     List<Column> aggs = new ArrayList<>();
     aggs.add(max(col("_n")).as("_n"));
+    // A percentile's bin is where the cumulative count first reaches its rank: the one row of the
+    // group whose count crosses it. Only those rows reach the aggregate, a few per group.
+    Column crossing = lit(false);
     int i = 0;
     for (Histogram h : histograms) {
       for (Map.Entry<String, Double> p : h.percentiles().entrySet()) {
-        Column bin = min(when(col(RollupRunner.SET).equalTo(h.name()).and(col("_below").geq(col("_n").multiply(p.getValue()))), col(RollupRunner.BIN)));
+        Column rank = col("_n").multiply(p.getValue());
+        Column reached = col(RollupRunner.SET).equalTo(h.name()).and(col("_below").geq(rank));
+        crossing = crossing.or(reached.and(col("_below").minus(count).lt(rank)));
+        Column bin = min(when(reached, col(RollupRunner.BIN)));
         aggs.add(pow(lit(1 + resolution), bin.plus(0.5)).minus(1).as("_p" + i++));
       }
     }
-    Dataset<Row> result = cumulative.groupBy(hashed.toArray(Column[]::new)).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+    Dataset<Row> result = cumulative.filter(crossing)
+        .groupBy(hashed.toArray(Column[]::new)).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
     // One explode for every histogram's metrics: a row of one histogram has nulls for the
     // others', which the tidy rows leave out. (A filter per histogram would be pushed below the
     // window and give each histogram a window of its own.)
