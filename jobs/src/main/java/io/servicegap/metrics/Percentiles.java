@@ -64,12 +64,14 @@ public final class Percentiles {
     // rows, where the keys themselves (the grain first) would be compared in full.
     List<Column> hashed = new ArrayList<>(List.of(col("_group")));
     hashed.addAll(group);
-    var byGroup = Window.partitionBy(hashed.toArray(Column[]::new));
+    var inBinOrder = Window.partitionBy(hashed.toArray(Column[]::new)).orderBy(col(RollupRunner.BIN));
     Column count = col(RollupRunner.COUNT);
+    // Both sums over the one ordering, so that one window operator computes them in one pass.
     Dataset<Row> cumulative =
         bins.withColumn("_group", xxhash64(group.toArray(Column[]::new)))
-            .withColumn("_below", sum(count).over(byGroup.orderBy(col(RollupRunner.BIN)).rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
-            .withColumn("_n", sum(count).over(byGroup));
+            .select(col("*"),
+                sum(count).over(inBinOrder.rowsBetween(Window.unboundedPreceding(), Window.currentRow())).as("_below"),
+                sum(count).over(inBinOrder.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing())).as("_n"));
     List<Column> aggs = new ArrayList<>();
     aggs.add(max(col("_n")).as("_n"));
     // A percentile's bin is where the cumulative count first reaches its rank: the one row of the

@@ -49,8 +49,11 @@ class PercentilesTest extends SparkTestBase {
         bin("smb", "wait", 7, 2),
         bin("enterprise", "late", 4, 1));
     List<Histogram> histograms = List.of(histogram("late", 0.1, 0.4, 0.5, 0.9, 1.0), histogram("wait", 0.5, 0.9));
+    Dataset<Row> percentiles = Percentiles.read(bins, histograms, SETTINGS);
+    String plan = percentiles.queryExecution().executedPlan().toString();
+    assertEquals(1, plan.split("Window \\[", -1).length - 1, "one window operator for both sums:\n" + plan);
     Map<String, Row> read = new HashMap<>();
-    for (Row r : Percentiles.read(bins, histograms, SETTINGS).collectAsList()) {
+    for (Row r : percentiles.collectAsList()) {
       read.put(r.<String>getAs("segment") + "/" + r.getAs("metric"), r);
     }
     assertEquals(12, read.size(), read.keySet().toString()); // smb: 5 + 2; enterprise: late's 5 (no values of wait)
