@@ -75,7 +75,9 @@ public final class AccountScorecard {
 
     // Best accounts: the top best-share of accounts with revenue; ties broken by account_id.
     var byRevenue = Window.orderBy(col("revenue_365d").desc(), col("account_id"));
-    Column withRevenue = sum(when(col("revenue_365d").gt(0), 1).otherwise(0)).over(Window.partitionBy());
+    // Over the ranking's own ordering (whole frame): one window operator, one pass over the accounts.
+    Column withRevenue = sum(when(col("revenue_365d").gt(0), 1).otherwise(0))
+        .over(byRevenue.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing()));
     Column otif = when(col("eligible_orders_365d").gt(0), col("otif_orders").divide(col("eligible_orders_365d")));
     Column days = datediff(lit(Date.valueOf(run.asOf())), col("last_order_date"));
     Column reasons = array_compact(array(
@@ -89,8 +91,7 @@ public final class AccountScorecard {
     Column lapsed = col("last_order_ts").isNull().or(col("last_order_ts").leq(lit(windowStart)));
     Column status = when(lapsed, lit(LAPSED)).when(size(reasons).gt(0), lit(AT_RISK)).otherwise(lit(ACTIVE));
     return joined
-        .withColumn("revenue_rank", row_number().over(byRevenue))
-        .withColumn("_with_revenue", withRevenue)
+        .select(col("*"), row_number().over(byRevenue).as("revenue_rank"), withRevenue.as("_with_revenue"))
         .select(
             col("account_id"), col("segment"), col("price_tier"), col("revenue_365d"), col("revenue_rank").cast("int").as("revenue_rank"),
             col("revenue_365d").gt(0).and(col("revenue_rank").leq(ceil(col("_with_revenue").multiply(risk.bestShare())))).as("best_account"),

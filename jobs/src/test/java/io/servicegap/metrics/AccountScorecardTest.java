@@ -40,6 +40,9 @@ class AccountScorecardTest extends MetricFixtures {
     Dataset<Row> card = AccountScorecard.build(
         accounts, keyedOrders(transactions, accounts, MAY), keyedComplaints(complaints, transactions, accounts, MAY),
         keyedAnswers(surveys, transactions, accounts, MAY), settings(), MAY);
+    // The ranking and the count of accounts with revenue share one window over all accounts.
+    String plan = card.queryExecution().executedPlan().toString();
+    assertEquals(1, plan.split("Window \\[", -1).length - 1, plan);
     Map<String, Row> byId = new HashMap<>();
     card.collectAsList().forEach(r -> byId.put(r.getAs("account_id"), r));
 
