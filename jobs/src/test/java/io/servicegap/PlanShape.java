@@ -35,6 +35,11 @@ public final class PlanShape {
     return count(rows, p -> p instanceof ShuffleExchangeExec && p.output().exists(a -> a.name().equals(column)));
   }
 
+  /** Window operators. */
+  public static int windows(Dataset<?> rows) {
+    return count(rows, p -> p instanceof org.apache.spark.sql.execution.window.WindowExec);
+  }
+
   /** Explodes (generators) whose output is the named column. */
   public static int explodesInto(Dataset<?> rows, String column) {
     return count(rows, p -> p instanceof GenerateExec g && g.generatorOutput().exists(a -> a.name().equals(column)));
