@@ -148,7 +148,7 @@ public final class Findings {
             round(sum(col("value").multiply(nd)), 0).as("successes"),
             sum(col("value").multiply(nd)).as("value_sum"),
             sum(nd.minus(1).multiply(spread).multiply(spread).plus(nd.multiply(col("value")).multiply(col("value")))).as("value_sumsq"),
-            max_by(col("value"), col("period_start")).as("latest_value"),
+            max_by(Estimate.of(col("value"), col("n"), col("ci_low"), col("ci_high")), col("period_start")).as("latest"),
             max(col("period_start")).as("latest_seen"));
     Column rateEstimate = Estimate.rate(col("successes"), col("n_all"), z);
     Column meanEstimate = Estimate.mean(col("value_sum"), col("value_sumsq"), col("n_all"), z);
@@ -172,15 +172,16 @@ public final class Findings {
             first(when(col("_subtrahend"), col("e")), true).as("e_b"),
             count(when(not(col("_subtrahend")), 1)).as("_firsts"),
             count(when(col("_subtrahend"), 1)).as("_seconds"),
-            first(when(not(col("_subtrahend")), col("latest_value")), true).as("a_latest"),
-            first(when(col("_subtrahend"), col("latest_value")), true).as("b_latest"),
+            first(when(not(col("_subtrahend")), col("latest")), true).as("a_latest"),
+            first(when(col("_subtrahend"), col("latest")), true).as("b_latest"),
             coalesce(first(when(col("_subtrahend"), col("latest_seen")), true), first(col("latest_seen"), true)).as("latest_seen"))
         // A difference needs both of its parts.
         .filter(not(isDifference).or(col("_firsts").gt(0).and(col("_seconds").gt(0))))
-        .withColumn("latest_value", when(isDifference, col("a_latest").minus(col("b_latest"))).otherwise(col("a_latest")))
+        .withColumn("latest", when(isDifference, Estimate.difference(col("a_latest"), col("b_latest"))).otherwise(col("a_latest")))
         .withColumn("e", e)
         .select(concat(keys, List.of(col("metric"), col("e.value").as("value"), col("e.n").as("n"), col("e.ci_low").as("ci_low"), col("e.ci_high").as("ci_high"),
-            col("latest_value"), col("latest_seen"))).toArray(Column[]::new))
+            col("latest.value").as("latest_value"), col("latest.ci_low").as("latest_ci_low"), col("latest.ci_high").as("latest_ci_high"), col("latest_seen")))
+            .toArray(Column[]::new))
         .filter(col("n").gt(0).and(col("value").isNotNull()));
     Column higherOut = lit(true);
     Column rateOut = lit(true);
@@ -204,11 +205,13 @@ public final class Findings {
     Column apart = when(col("higher_is_better"), col("ci_high").lt(col("parent_ci_low"))).otherwise(col("ci_low").gt(col("parent_ci_high")));
     Column beyondTarget = when(col("higher_is_better"), col("ci_high").lt(col("target"))).otherwise(col("ci_low").gt(col("target")));
     Column enough = col("n").geq(rules.minSample()).and(col("parent_n").geq(rules.minSample()));
-    // The trend: the latest period's figure against the whole window's, steady within the
-    // window's interval half-width (or without a figure in the latest period).
-    Column half = coalesce(col("ci_high").minus(col("ci_low")).divide(2), lit(0.0));
+    // The trend: the latest period's figure against the whole window's, steady while the window's
+    // figure lies within the latest period's own interval. The pooled interval would not do: it
+    // narrows with every period pooled, so at large n a month's sampling noise would read as a
+    // change. Steady too without a figure or an interval in the latest period.
+    Column withinLatest = col("value").between(col("latest_ci_low"), col("latest_ci_high"));
     Column change = col("latest_value").minus(col("value")).multiply(sign);
-    Column trend = when(col("latest_seen").notEqual(lit(Date.valueOf(latest))).or(col("latest_value").isNull()).or(abs(change).leq(half)), lit("steady"))
+    Column trend = when(col("latest_seen").notEqual(lit(Date.valueOf(latest))).or(col("latest_value").isNull()).or(coalesce(withinLatest, lit(true))), lit("steady"))
         .when(change.lt(0), lit("worsening")).otherwise(lit("improving"));
 
     Column allCustomers = col("segment").equalTo(GroupingSets.ALL).and(col("phase").equalTo(GroupingSets.ALL)).and(col("price_tier").equalTo(GroupingSets.ALL));

@@ -190,7 +190,7 @@ public final class OutputTables {
               c("parent_ci_low", "double", "Lower bound of its interval."),
               c("parent_ci_high", "double", "Upper bound of its interval."),
               c("target", "double", "The configured target it breaks (servicegap.findings.targets), or null."),
-              c("trend", "string", "worsening, steady or improving: the figure against the first of the last servicegap.findings.periods periods, steady within its interval's half-width."),
+              c("trend", "string", "worsening, steady or improving: the latest period's figure against the pooled one, steady while the pooled figure lies within the latest period's own interval."),
               c("at_stake", "double", "What the ranking goes by: events affected times the gap to the parent (for a price change, accounts times the lift above the untouched accounts')."),
               c("sentence", "string", "The finding in plain words."),
               c("run_id", "string", "Run that wrote the row."),

@@ -97,14 +97,16 @@ class FindingsTest extends MetricFixtures {
   @Test
   void thePeriodsPoolAndTheTrendComparesTheLatestOne() {
     // March, April and May: 20 of 40 each month for smb · budget (60 of 120 pooled), against 85 %
-    // of 1000 a month for all customers; May alone is 10 of 40, worse than the pool by more than
-    // its interval's half-width.
+    // of 1000 a month for all customers; May alone is 10 of 40. Each month carries its own Wilson
+    // interval, as gap_metrics does.
     Settings s = settings("servicegap.findings { periods = 3, min-sample = 30 }");
     List<Object[]> rows = new java.util.ArrayList<>();
     for (String month : List.of("2026-03-01", "2026-04-01", "2026-05-01")) {
-      double v = month.equals("2026-05-01") ? 0.25 : 0.5;
-      rows.add(row("month", Date.valueOf(month), "ALL", "ALL", "ALL", "gap4", "otif_rate", "all", "ALL", 0.85, 1000L, 0.0, 1.0));
-      rows.add(row("month", Date.valueOf(month), "smb", "ALL", "budget", "gap4", "otif_rate", "all", "ALL", v, 40L, 0.0, 1.0));
+      double successes = month.equals("2026-05-01") ? 10 : 20;
+      double[] own = wilson(successes, 40);
+      double[] all = wilson(850, 1000);
+      rows.add(row("month", Date.valueOf(month), "ALL", "ALL", "ALL", "gap4", "otif_rate", "all", "ALL", 0.85, 1000L, all[0], all[1]));
+      rows.add(row("month", Date.valueOf(month), "smb", "ALL", "budget", "gap4", "otif_rate", "all", "ALL", successes / 40, 40L, own[0], own[1]));
     }
     Row f = Findings.build(frame(METRICS_DDL, rows.toArray(Object[][]::new)), null, s, MAY).first();
     double[] pooled = wilson(20 + 20 + 10, 120);
@@ -112,10 +114,45 @@ class FindingsTest extends MetricFixtures {
     assertEquals(120L, f.<Long>getAs("n"));
     assertEquals(pooled[0], f.<Double>getAs("ci_low"), 1e-9, "intervals come from the pooled counts, not the periods' own");
     assertEquals(3000L, f.<Long>getAs("parent_n"));
+    // May's own interval, Wilson of 10 of 40, is about 0.142 to 0.404: the pooled 0.417 lies
+    // above it, and lower is worse for a rate.
+    double[] may = wilson(10, 40);
+    assertTrue(may[1] < 50 / 120.0, "the case is what it claims: " + may[1]);
     assertEquals("worsening", f.getAs("trend"));
     assertEquals(Date.valueOf("2026-05-01"), f.getAs("period_start"));
     String pooledSentence = f.getAs("sentence");
     assertTrue(pooledSentence.contains("from 2026-03 to 2026-05"), pooledSentence);
+  }
+
+  @Test
+  void aLargeSamplesMonthlyNoiseIsSteady() {
+    // Twelve months of 100 000 orders for smb · budget, 55 000 on time and in full in each but
+    // May. The pooled interval is only about ±0.0009 wide (1.96 √(0.55 × 0.45 / 1 200 000)), so
+    // either May below lies outside it; the trend reads May's own interval, ±0.0031.
+    // May 54 600: pooled 659 600 / 1 200 000 = 0.54967, May's interval 0.5429 to 0.5491 lies
+    // wholly below it: worsening. May 54 800: pooled 0.54983, May's interval 0.5449 to 0.5511
+    // holds it: steady, where the pooled interval would have said worsening.
+    Settings s = settings("servicegap.findings { periods = 12, min-sample = 30 }");
+    for (double may : new double[] {54_600, 54_800}) {
+      List<Object[]> rows = new java.util.ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        Date month = Date.valueOf(java.time.LocalDate.parse("2025-06-01").plusMonths(i));
+        double successes = i == 11 ? may : 55_000;
+        double[] own = wilson(successes, 100_000);
+        double[] all = wilson(800_000, 1_000_000);
+        rows.add(row("month", month, "ALL", "ALL", "ALL", "gap4", "otif_rate", "all", "ALL", 0.8, 1_000_000L, all[0], all[1]));
+        rows.add(row("month", month, "smb", "ALL", "budget", "gap4", "otif_rate", "all", "ALL", successes / 100_000, 100_000L, own[0], own[1]));
+      }
+      Row f = Findings.build(frame(METRICS_DDL, rows.toArray(Object[][]::new)), null, s, MAY).first();
+      double pooledValue = (11 * 55_000 + may) / 1_200_000;
+      double[] pooled = wilson(11 * 55_000 + may, 1_200_000);
+      double[] latest = wilson(may, 100_000);
+      assertEquals(pooledValue, f.<Double>getAs("value"), 1e-12);
+      assertTrue(may / 100_000 < pooled[0], "May lies outside the pooled interval: " + pooled[0]);
+      boolean inside = latest[0] <= pooledValue && pooledValue <= latest[1];
+      assertEquals(may == 54_800, inside, "the case is what it claims: " + latest[0] + " to " + latest[1] + " against " + pooledValue);
+      assertEquals(inside ? "steady" : "worsening", f.getAs("trend"), "May " + may);
+    }
   }
 
   private static Object[] retention(String segment, String metric, double value, long n) {
