@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A Spark setting the session cannot start with, in a JVM of its own (this one's session is
- * already up): exit 1, and the last line names the problem and where to change it (Spark's own
- * log may print its stack trace before).
+ * already up) logging as scripts/servicegap does: exit 1, and one line that names the problem and
+ * where to change it, without Spark's stack trace of the same failure above it.
  */
 class SparkStartIT {
   @TempDir Path dir;
@@ -23,7 +23,8 @@ class SparkStartIT {
   @Test
   void aSparkSettingItCannotStartWithIsOneLineAndExitOne() throws Exception {
     Path events = dir.resolve("no-such-folder");
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+        "-Dlog4j2.configurationFile=" + SparkTestBase.repoRoot().resolve("conf/log4j2.properties")));
     cmd.addAll(List.of(System.getProperty("spark.jvm.opens").trim().split("\\s+")));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ServiceGapMain.class.getName(),
         "run", "--conf", SparkTestBase.repoRoot().resolve("conf/local.conf").toString(),
@@ -38,5 +39,6 @@ class SparkStartIT {
     String last = err.strip().lines().reduce((a, b) -> b).orElse("");
     assertTrue(last.startsWith("servicegap: Spark did not start: ") && last.contains(events.toString())
         && last.contains("servicegap.spark.conf") && !last.contains("\"file:"), err);
+    assertTrue(err.lines().noneMatch(l -> l.contains("Error initializing SparkContext") || l.strip().startsWith("at org.apache.spark.")), err);
   }
 }
