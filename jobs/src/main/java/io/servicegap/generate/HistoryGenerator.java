@@ -36,8 +36,13 @@ import org.apache.spark.sql.SparkSession;
  * answers per three orders (one response of five dimensions for every third order).
  */
 public final class HistoryGenerator {
-  /** The history spans the 365 days before this date. */
+  /** The history's last day, the as-of of runs on it: it spans the 365 days that end with this one. */
   public static final String END = "2026-06-30";
+  /**
+   * The moment the history is seen from, the end of its last day: a run as of END measures at this
+   * same moment, so nothing is left open that the run would see as already due.
+   */
+  private static final String SNAPSHOT = "timestamp'" + java.time.LocalDate.parse(END).plusDays(1) + " 00:00:00'";
   private static final List<String> DIMENSIONS = List.of("reliability", "responsiveness", "assurance", "empathy", "tangibles", "value");
 
   private final SparkSession spark;
@@ -72,7 +77,7 @@ public final class HistoryGenerator {
     Dataset<Row> base = spark.range(orders).select(
         id,
         format_string("A%08d", pmod(xxhash64(lit(seed), lit("account"), id), lit(accounts))).as("account_id"),
-        expr("timestamp'" + END + " 00:00:00'").as("_end"),
+        expr(SNAPSHOT).as("_end"),
         u(id, "when").as("_when"), u(id, "late").as("_late"), u(id, "status").as("_status"), u(id, "qty").as("_qty"),
         u(id, "partial").as("_partial"), u(id, "over").as("_over"), u(id, "price").as("_price"), u(id, "hours").as("_hours"));
     Dataset<Row> a = accounts(orders).select(col("account_id"), col("segment"), col("price_tier").as("tier"));
@@ -122,7 +127,7 @@ public final class HistoryGenerator {
     Column category = when(late, lit("late_delivery"))
         .when(col("_k").lt(0.35), "billing").when(col("_k").lt(0.6), "product_defect").when(col("_k").lt(0.85), "staff_attitude").otherwise("misleading_claim");
     Column opened = expr("coalesce(delivered_ts, promised_ts) + make_dt_interval(0, 1 + cast(_k * 47 as int), 0, 0)");
-    return chosen.filter(opened.lt(expr("timestamp'" + END + " 00:00:00'"))).select(
+    return chosen.filter(opened.lt(expr(SNAPSHOT))).select(
         concat(lit("C"), col("order_id").substr(2, 20)).as("complaint_id"),
         col("account_id"),
         col("order_id"),
@@ -161,7 +166,7 @@ public final class HistoryGenerator {
         col("dimension"),
         col("e").cast("double").as("expectation"),
         p.cast("double").as("perception"))
-        .filter(col("submitted_ts").lt(expr("timestamp'" + END + " 00:00:00'")));
+        .filter(col("submitted_ts").lt(expr(SNAPSHOT)));
   }
 
   public Dataset<Row> managementEstimates() {
