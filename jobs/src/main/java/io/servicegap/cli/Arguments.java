@@ -16,7 +16,7 @@ public record Arguments(String commandLine, String command, File conf, Optional<
           "\n",
           "usage: servicegap run      [--conf FILE] [--as-of YYYY-MM-DD] [--backfill FROM TO] [--set key=value]...",
           "       servicegap validate [--conf FILE] [--as-of YYYY-MM-DD] [--set key=value]...",
-          "       servicegap generate --orders N [--seed S] --out DIR [--format parquet|csv]",
+          "       servicegap generate --orders N [--seed S] [--gaps planted|none] --out DIR [--format parquet|csv]",
           "  run       ingest, measure and publish the gap tables",
           "  validate  ingest and report what would be quarantined; publish nothing",
           "  generate  write synthetic inputs of all six sources, with planted gaps");

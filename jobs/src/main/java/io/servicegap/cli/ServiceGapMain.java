@@ -120,6 +120,8 @@ public final class ServiceGapMain {
           for (int i = 0; i < outcome.topFindings().size(); i++) {
             out.printf("  %d. %s%n", i + 1, outcome.topFindings().get(i));
           }
+        } else if (outcome.noFindings() != null) {
+          out.println("what to look at first: " + outcome.noFindings());
         }
         out.println(outcome.report() != null ? "report: " + outcome.report() : "report: not written (see the log)");
       }

@@ -22,6 +22,7 @@ public record Settings(
     double maxRejectRatio,
     double confidence,
     long minSample,
+    long clusterAccounts,
     double percentileResolution,
     int lookbackDays,
     long lockStaleHours,
@@ -125,10 +126,11 @@ public record Settings(
   public record Retention(int churnAfterDays, double exceededAbove, double failedBelow) {}
 
   /**
-   * What makes a figure a finding: its grain, the complete periods its trend looks at, the sample
-   * both it and its parent need, how many findings are kept, and targets per headline metric.
+   * What makes a figure a finding: its grain, the complete periods it pools and its trend looks
+   * at, the sample both it and what it is compared with need, how many findings are kept, the false
+   * discovery rate its tests are held to, and targets per headline metric.
    */
-  public record FindingRules(Grain grain, int periods, long minSample, int max, Map<String, Double> targets) {}
+  public record FindingRules(Grain grain, int periods, long minSample, int max, double fdr, Map<String, Double> targets) {}
 
   public SourceSettings input(String source) {
     return inputs.get(source);

@@ -193,6 +193,10 @@ public final class SettingsLoader {
     if (minSample < 0) {
       problems.add("servicegap.stats.min-sample must be >= 0");
     }
+    long clusterAccounts = get(problems, "servicegap.stats.cluster-accounts", () -> sg.getLong("stats.cluster-accounts"), 20_000L);
+    if (clusterAccounts < 100) {
+      problems.add("servicegap.stats.cluster-accounts must be >= 100");
+    }
     double resolution = get(problems, "servicegap.stats.percentile-resolution", () -> sg.getDouble("stats.percentile-resolution"), 0.02);
     if (!(resolution > 0 && resolution <= 1)) {
       problems.add("servicegap.stats.percentile-resolution must be within (0, 1]");
@@ -271,6 +275,7 @@ public final class SettingsLoader {
         maxReject,
         confidence,
         minSample,
+        clusterAccounts,
         resolution,
         lookback,
         lockStale,
@@ -294,6 +299,10 @@ public final class SettingsLoader {
     int periods = get(problems, f + "periods", () -> sg.getInt("findings.periods"), 3);
     long minSample = get(problems, f + "min-sample", () -> sg.getLong("findings.min-sample"), 30L);
     int max = get(problems, f + "max", () -> sg.getInt("findings.max"), 50);
+    double fdr = get(problems, f + "fdr", () -> sg.getDouble("findings.fdr"), 0.05);
+    if (!(fdr > 0 && fdr < 1)) {
+      problems.add(f + "fdr must be strictly between 0 and 1");
+    }
     if (periods < 1) {
       problems.add(f + "periods must be >= 1");
     }
@@ -311,7 +320,7 @@ public final class SettingsLoader {
         problems.add(f + "targets." + e.getKey() + " must be a number");
       }
     }
-    return new Settings.FindingRules(grain, periods, minSample, max, java.util.Collections.unmodifiableMap(targets));
+    return new Settings.FindingRules(grain, periods, minSample, max, fdr, java.util.Collections.unmodifiableMap(targets));
   }
 
   private static Settings.SourceSettings source(Config sg, String source, List<String> secrets, List<String> problems) {

@@ -13,17 +13,19 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
-/** {@code generate --orders N [--seed S] --out DIR [--format parquet|csv]}: writes all six sources. */
+/** {@code generate --orders N [--seed S] [--gaps planted|none] --out DIR [--format parquet|csv]}: writes all six sources. */
 public final class GenerateCommand {
   private GenerateCommand() {}
 
-  public record Options(long orders, long seed, String out, String format) {}
+  /** @param planted whether the documented gaps are planted ({@code --gaps planted}, the default) or none is ({@code --gaps none}) */
+  public record Options(long orders, long seed, String out, String format, boolean planted) {}
 
   public static Options parse(String[] args) {
     long orders = -1;
     long seed = 1;
     String out = null;
     String format = "parquet";
+    String gaps = "planted";
     List<String> problems = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
       String v = i + 1 < args.length ? args[i + 1] : null;
@@ -33,6 +35,7 @@ public final class GenerateCommand {
           case "--seed" -> seed = Long.parseLong(v);
           case "--out" -> out = v;
           case "--format" -> format = v;
+          case "--gaps" -> gaps = v;
           default -> {
             problems.add("unknown argument '" + args[i] + "'");
             continue;
@@ -52,14 +55,17 @@ public final class GenerateCommand {
     if (!format.equals("parquet") && !format.equals("csv")) {
       problems.add("--format must be parquet or csv");
     }
+    if (!"planted".equals(gaps) && !"none".equals(gaps)) {
+      problems.add("--gaps must be planted or none");
+    }
     if (!problems.isEmpty()) {
       throw new ConfigurationException(problems);
     }
-    return new Options(orders, seed, out, format);
+    return new Options(orders, seed, out, format, "planted".equals(gaps));
   }
 
   public static void run(Options o, SparkSession spark, PrintStream out) {
-    HistoryGenerator g = new HistoryGenerator(spark, o.seed());
+    HistoryGenerator g = new HistoryGenerator(spark, o.seed(), o.planted());
     Dataset<Row> transactions = g.transactions(o.orders()).cache();
     // Files of about a million rows: big enough to read fast, small enough to parallelise.
     int files = (int) Math.max(1, o.orders() / 1_000_000);
@@ -70,7 +76,7 @@ public final class GenerateCommand {
     write(g.managementEstimates().coalesce(1), o, "management_estimates");
     write(g.priceChanges().coalesce(1), o, "price_changes");
     transactions.unpersist();
-    out.println("generated " + o.orders() + " orders (seed " + o.seed() + ") as " + o.format() + " under " + o.out());
+    out.println("generated " + o.orders() + " orders (seed " + o.seed() + ", " + (o.planted() ? "gaps planted" : "no gap planted") + ") as " + o.format() + " under " + o.out());
     out.println("configure: servicegap.inputs.<source> { path = \"" + o.out() + "/<source>\", format = " + o.format() + " }");
   }
 

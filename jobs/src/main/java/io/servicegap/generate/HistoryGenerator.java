@@ -32,6 +32,15 @@ import org.apache.spark.sql.SparkSession;
  *   <li>Broken-promise penalty: answers about a late order rate perception a point lower.
  * </ul>
  *
+ * With {@code planted = false} none of these is planted: every segment, tier and phase draws from
+ * the same distributions (8 % late, 2 % overcharged, answers meeting expectations on average), and
+ * management estimates what customers expect and perceive.
+ *
+ * <p>Accounts differ as real ones do, in both modes and independently of segment and tier: each
+ * has its own lateness propensity (its orders are late 0.25 to 1.75 times as often as its segment
+ * and tier's rate, uniformly, 1 on average) and rating offset (its perceptions are shifted by −0.6
+ * to +0.6 points, uniformly); the answers of one response share a mood of −0.4 to +0.4 points more.
+ *
  * Proportions: one account per 20 orders, about one complaint per 12 orders, and five survey
  * answers per three orders (one response of five dimensions for every third order).
  */
@@ -47,10 +56,18 @@ public final class HistoryGenerator {
 
   private final SparkSession spark;
   private final long seed;
+  private final boolean planted;
 
-  public HistoryGenerator(SparkSession spark, long seed) {
+  /** @param planted whether to plant the documented gaps */
+  public HistoryGenerator(SparkSession spark, long seed, boolean planted) {
     this.spark = spark;
     this.seed = seed;
+    this.planted = planted;
+  }
+
+  /** A planted value, or what every group gets when nothing is planted. */
+  private Column plant(Column gap, double unplanted) {
+    return planted ? gap : lit(unplanted);
   }
 
   /** A uniform draw in [0, 1) for a row and a purpose. */
@@ -80,14 +97,15 @@ public final class HistoryGenerator {
         expr(SNAPSHOT).as("_end"),
         u(id, "when").as("_when"), u(id, "late").as("_late"), u(id, "status").as("_status"), u(id, "qty").as("_qty"),
         u(id, "partial").as("_partial"), u(id, "over").as("_over"), u(id, "price").as("_price"), u(id, "hours").as("_hours"));
-    Dataset<Row> a = accounts(orders).select(col("account_id"), col("segment"), col("price_tier").as("tier"));
+    Dataset<Row> a = accounts(orders).select(col("account_id"), col("segment"), col("price_tier").as("tier"),
+        lit(0.25).plus(u(col("account_id"), "lateness").multiply(1.5)).as("_propensity"));
     Column orderTs = expr("_end - make_dt_interval(0, 0, 0, cast(_when * 365 * 86400 as decimal(18, 6)))");
-    Column lateP = when(col("segment").equalTo("smb").and(col("tier").equalTo("budget")), 0.40).otherwise(0.08);
-    Column overP = when(col("segment").equalTo("enterprise").and(col("tier").equalTo("premium")), 0.30).otherwise(0.02);
+    Column lateP = plant(when(col("segment").equalTo("smb").and(col("tier").equalTo("budget")), 0.40).otherwise(0.08), 0.08).multiply(col("_propensity"));
+    Column overP = plant(when(col("segment").equalTo("enterprise").and(col("tier").equalTo("premium")), 0.30).otherwise(0.02), 0.02);
     Column quoted = when(col("tier").equalTo("budget"), lit(40).plus(col("_price").multiply(160)))
         .when(col("tier").equalTo("standard"), lit(200).plus(col("_price").multiply(600)))
         .otherwise(lit(800).plus(col("_price").multiply(2200)))
-        .multiply(when(col("tier").equalTo("budget").and(col("order_ts").geq(expr("timestamp'2026-01-01 00:00:00'"))), 1.08).otherwise(1.0));
+        .multiply(plant(when(col("tier").equalTo("budget").and(col("order_ts").geq(expr("timestamp'2026-01-01 00:00:00'"))), 1.08).otherwise(1.0), 1.0));
     Dataset<Row> o = base.join(org.apache.spark.sql.functions.broadcast(a), "account_id")
         .withColumn("order_ts", orderTs)
         .withColumn("promised_ts", expr("order_ts + make_dt_interval(0, 48 + cast(_hours * 120 as int), 0, 0)"))
@@ -154,9 +172,11 @@ public final class HistoryGenerator {
         .withColumn("dimension", explode(expr("array('" + String.join("', '", DIMENSIONS) + "')")))
         .filter(expr("dimension != element_at(array('" + String.join("', '", DIMENSIONS) + "'), _skip + 1)"));
     Column e = expr("least(7, greatest(1, round(5 + (" + "pmod(xxhash64(" + seed + "L, 'e', order_id, dimension), 1000) / 1000.0 - 0.5) * 3)))");
-    Column penalty = when(col("phase").equalTo("post_sale"), 1.2).when(col("delivered_ts").gt(col("promised_ts")), 1.0).otherwise(0.0);
-    Column p = expr("least(7, greatest(1, round(e + (pmod(xxhash64(" + seed + "L, 'p', order_id, dimension), 1000) / 1000.0 - 0.5) * 3 - penalty)))");
-    return r.withColumn("e", e).withColumn("penalty", penalty).select(
+    Column penalty = plant(when(col("phase").equalTo("post_sale"), 1.2).when(col("delivered_ts").gt(col("promised_ts")), 1.0).otherwise(0.0), 0.0);
+    // The account's rating offset and the response's mood, shared by all its answers.
+    Column offset = u(col("account_id"), "offset").minus(0.5).multiply(1.2).plus(u(col("order_id"), "mood").minus(0.5).multiply(0.8));
+    Column p = expr("least(7, greatest(1, round(e + (pmod(xxhash64(" + seed + "L, 'p', order_id, dimension), 1000) / 1000.0 - 0.5) * 3 - penalty + offset)))");
+    return r.withColumn("e", e).withColumn("penalty", penalty).withColumn("offset", offset).select(
         concat(lit("R"), col("order_id").substr(2, 20)).as("response_id"),
         col("account_id"),
         when(col("phase").notEqual("pre_sale"), col("order_id")).as("order_id"),
@@ -172,7 +192,7 @@ public final class HistoryGenerator {
   public Dataset<Row> managementEstimates() {
     StringBuilder values = new StringBuilder();
     for (String d : DIMENSIONS) {
-      values.append(values.length() == 0 ? "" : ", ").append("('*', '*', '").append(d).append("', 5.2, 6.3)");
+      values.append(values.length() == 0 ? "" : ", ").append("('*', '*', '").append(d).append(planted ? "', 5.2, 6.3)" : "', 5.0, 5.0)");
     }
     return spark.sql("select * from values " + values + " as t(segment, phase, dimension, expected_score, self_score)");
   }

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import com.google.auto.service.AutoService;
+import io.servicegap.config.Settings;
 import io.servicegap.keys.GroupingSets;
 import io.servicegap.metrics.MetricTable.Metric;
 import io.servicegap.stats.Estimate;
@@ -61,7 +62,7 @@ public final class BrokenPromise implements MetricFamily {
     return CommunicationGap.promiseOutcomes(in.orders(), in.settings().deliveryToleranceHours(), in.run().cutoff()).select(kept.toArray(Column[]::new));
   }
 
-  private static StateSet perception() {
+  private static StateSet perception(Settings settings) {
     Column kept = col("promise_kept");
     Column p = col("perception");
     return StateSet.of(PhaseImpact.GAP, "impact/perception_after_promise", ANSWERS_AFTER_PROMISES)
@@ -71,7 +72,20 @@ public final class BrokenPromise implements MetricFamily {
         .sum("kept_sumsq", when(kept, p.multiply(p)))
         .count("broken_n", kept.unary_$bang())
         .sum("broken_sum", when(kept.unary_$bang(), p))
-        .sum("broken_sumsq", when(kept.unary_$bang(), p.multiply(p)));
+        .sum("broken_sumsq", when(kept.unary_$bang(), p.multiply(p)))
+        .figures(perceptionFigures(null, null))
+        .figures(perceptionFigures("element", CustomerGap.element(settings)))
+        .figures(perceptionFigures("all", lit(GroupingSets.ALL)));
+  }
+
+  /** Perception after kept and broken promises and their difference, per dimension or rolled up. */
+  private static Figure[] perceptionFigures(String subjectType, Column subject) {
+    return java.util.stream.Stream.of(
+            Figure.mean("perception_promise_kept", "kept_sum", "kept_n"),
+            Figure.mean("perception_promise_broken", "broken_sum", "broken_n"),
+            Figure.difference("broken_promise_penalty", "perception_promise_kept", "perception_promise_broken"))
+        .map(f -> subjectType == null ? f : f.per(subjectType, subject))
+        .toArray(Figure[]::new);
   }
 
   private static StateSet retention() {
@@ -82,18 +96,22 @@ public final class BrokenPromise implements MetricFamily {
         .count("kept_orders", kept)
         .count("kept_retained", kept.and(retained))
         .count("broken_orders", kept.unary_$bang())
-        .count("broken_retained", kept.unary_$bang().and(retained));
+        .count("broken_retained", kept.unary_$bang().and(retained))
+        .figures(
+            Figure.rate("retention_promise_kept", "kept_retained", "kept_orders"),
+            Figure.rate("retention_promise_broken", "broken_retained", "broken_orders"),
+            Figure.difference("broken_promise_churn_lift", "retention_promise_kept", "retention_promise_broken"));
   }
 
   @Override
   public List<StateSet> stateSets(MeasuredEvents in) {
-    return List.of(perception(), retention());
+    return List.of(perception(in.settings()), retention());
   }
 
   @Override
   public Dataset<Row> metrics(RolledStates rolled, MeasuredEvents in) {
     double z = in.z();
-    Dataset<Row> byDimension = rolled.of(perception());
+    Dataset<Row> byDimension = rolled.of(perception(in.settings()));
     List<String> elementKeys = new ArrayList<>(GroupingSets.reportKeys());
     elementKeys.add("element");
     Dataset<Row> byElement = RollupRunner.sumUp(byDimension.withColumn("element", CustomerGap.element(in.settings())), PERCEPTION_STATES, elementKeys);

@@ -55,7 +55,14 @@ public final class CommunicationGap implements MetricFamily {
         .count("promise_kept", promiseKept(onTime, inFull))
         .count("late", late)
         .sum("lateness_sum", lateness)
-        .sum("lateness_sumsq", lateness.multiply(lateness));
+        .sum("lateness_sumsq", lateness.multiply(lateness))
+        .figures(
+            Figure.rate("on_time_rate", "on_time", "eligible"),
+            Figure.rate("in_full_rate", "in_full", "eligible"),
+            Figure.rate("otif_rate", "otif", "eligible"),
+            Figure.rate("price_kept_rate", "price_kept", "priced"),
+            Figure.rate("promise_kept_rate", "promise_kept", "eligible"),
+            Figure.mean("lateness_hours_mean", "lateness_sum", "late"));
   }
 
   @Override

@@ -39,7 +39,8 @@ public final class CoverageGap implements MetricFamily {
       covered.addAll(s.categories());
     }
     Column uncovered = covered.isEmpty() ? lit(true) : col("category").isin(covered.toArray()).unary_$bang();
-    return StateSet.of(GAP, GAP, EventKind.COMPLAINTS).count("complaints").count("uncovered", uncovered);
+    return StateSet.of(GAP, GAP, EventKind.COMPLAINTS).count("complaints").count("uncovered", uncovered)
+        .figures(Figure.rate("uncovered_complaint_share", "uncovered", "complaints"));
   }
 
   @Override

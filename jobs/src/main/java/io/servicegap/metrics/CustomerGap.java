@@ -41,12 +41,12 @@ public final class CustomerGap implements MetricFamily {
 
   @Override
   public List<StateSet> stateSets(MeasuredEvents in) {
-    return List.of(dimensionStates());
+    return List.of(dimensionStates(in.settings()));
   }
 
   @Override
   public Dataset<Row> metrics(RolledStates rolled, MeasuredEvents in) {
-    Dataset<Row> byDimension = rolled.of(dimensionStates());
+    Dataset<Row> byDimension = rolled.of(dimensionStates(in.settings()));
     double z = in.z();
     List<String> elementKeys = new ArrayList<>(GroupingSets.reportKeys());
     elementKeys.add("element");
@@ -62,7 +62,7 @@ public final class CustomerGap implements MetricFamily {
    * with exceeded/met/failed counts, over the answers ({@code answers}) that have both. Shared
    * with Gap 1.
    */
-  static StateSet dimensionStates() {
+  static StateSet dimensionStates(Settings settings) {
     Column gap = col("perception").minus(col("expectation"));
     return StateSet.of(GAP, "gap5/dimension", EventKind.ANSWERS)
         .per("dimension", col("dimension"))
@@ -77,7 +77,27 @@ public final class CustomerGap implements MetricFamily {
         .sum("gap_sumsq", gap.multiply(gap))
         .count("exceeded", gap.gt(0))
         .count("met", gap.equalTo(0))
-        .count("failed", gap.lt(0));
+        .count("failed", gap.lt(0))
+        .figures(subjectFigures(null, null))
+        .figures(subjectFigures("element", element(settings)))
+        // servqual_gap weighs the dimensions' means; its answers cluster as the mean gap over all of them.
+        .figures(Figure.mean("servqual_gap", "gap_sum", "answers").overAll())
+        .figures(
+            Figure.mean("knowledge_gap", "expectation_sum", "expectation_n").under(KnowledgeGap.GAP),
+            Figure.mean("self_assessment_gap", "perception_sum", "perception_n").under(KnowledgeGap.GAP));
+  }
+
+  /** The per-subject figures, per dimension or per element. */
+  private static Figure[] subjectFigures(String subjectType, Column subject) {
+    return java.util.stream.Stream.of(
+            Figure.mean("expectation_mean", "expectation_sum", "expectation_n"),
+            Figure.mean("perception_mean", "perception_sum", "perception_n"),
+            Figure.mean("gap_mean", "gap_sum", "answers"),
+            Figure.rate("exceeded_share", "exceeded", "answers"),
+            Figure.rate("met_share", "met", "answers"),
+            Figure.rate("failed_share", "failed", "answers"))
+        .map(f -> subjectType == null ? f : f.per(subjectType, subject))
+        .toArray(Figure[]::new);
   }
 
   private static List<Metric> perSubject(double z) {

@@ -6,18 +6,21 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.first;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.max_by;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.round;
-import static org.apache.spark.sql.functions.sqrt;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.format_number;
 import static org.apache.spark.sql.functions.format_string;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.servicegap.config.Grain;
@@ -27,19 +30,26 @@ import io.servicegap.keys.RunKeys;
 import io.servicegap.stats.Estimate;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
- * What to look at first (SPEC §4 "Findings"): key combinations whose headline figure, in the
- * latest complete period, is worse than the same figure for all customers with the two intervals
- * apart, or whose interval lies wholly on the wrong side of a configured target; and price changes
- * whose churn lift is above zero and above the untouched accounts'. Ranked by what is at stake:
- * the events affected times the size of the gap. Pure: gap_metrics and fee_impact rows in.
+ * What to look at first (SPEC §4 "Findings"). Over the findings window (the last complete periods
+ * of the findings grain), every key combination's headline figure is tested against the rest of
+ * all customers (the customers outside the group), against its target where one is configured,
+ * and, for figures whose neutral value is 0, against 0 for all customers; price changes are
+ * tested against the accounts they did not touch. Every test's variance counts accounts, not
+ * events ({@link AccountClusters}). The tests that pass Benjamini–Hochberg at
+ * servicegap.findings.fdr are findings, ranked by the accounts the gap costs. Pure: gap_metrics,
+ * fee_impact and the window's account sums in.
  */
 public final class Findings {
   private Findings() {}
@@ -64,7 +74,7 @@ public final class Findings {
       new Headline("impact", "broken_promise_penalty", "all", false, false, "perception after a broken promise, below a kept one's, by", "answers"),
       new Headline("impact", "broken_promise_churn_lift", "all", false, true, "retention after a broken promise, below a kept one's, by", "orders"));
 
-  /** A headline that is one figure minus another, pooled from the two: rates or means. */
+  /** A headline that is one figure minus another, tested from the two: rates or means. */
   record Difference(String minuend, String subtrahend, boolean rates) {}
 
   static final Map<String, Difference> DIFFERENCES = Map.of(
@@ -72,27 +82,41 @@ public final class Findings {
       "broken_promise_penalty", new Difference("perception_promise_kept", "perception_promise_broken", false),
       "broken_promise_churn_lift", new Difference("retention_promise_kept", "retention_promise_broken", true));
 
-  /** Figures whose neutral value is 0: for all customers too, a finding when wholly beyond it. */
+  /** Figures whose neutral value is 0: for all customers, tested against it. */
   private static final List<String> AGAINST_ZERO = List.of("broken_promise_penalty", "broken_promise_churn_lift");
 
-  /**
-   * @param metrics gap_metrics rows (every period the trend needs, at the findings grain)
-   * @param feeImpact fee_impact rows of the run, or null
-   */
-  public static Dataset<Row> build(Dataset<Row> metrics, Dataset<Row> feeImpact, Settings settings, RunKeys run) {
-    Settings.FindingRules rules = settings.findings();
-    LocalDate latest = latestComplete(rules.grain(), run.asOf());
-    LocalDate earliest = RunKeys.periodStart(rules.grain(), step(rules.grain(), latest, -(rules.periods() - 1)));
-    double scale = settings.dimensions().values().stream().mapToDouble(d -> d.max() - d.min()).average().orElse(1.0);
-    Dataset<Row> candidates = keyFindings(metrics, rules, latest, earliest, Estimate.z(settings.confidence()), scale);
-    if (feeImpact != null) {
-      candidates = candidates.unionByName(feeFindings(feeImpact, rules, latest));
+  private static final List<String> KEYS = List.of("segment", "phase", "price_tier", "gap", "metric", "subject_type", "subject");
+
+  /** The metrics the findings test: the headlines, a difference as its two parts. */
+  public static Set<String> testedMetrics() {
+    Set<String> metrics = new LinkedHashSet<>();
+    for (Headline h : HEADLINES) {
+      Difference d = DIFFERENCES.get(h.metric());
+      if (d == null) {
+        metrics.add(h.metric());
+      } else {
+        metrics.add(d.minuend());
+        metrics.add(d.subtrahend());
+      }
     }
-    return candidates
-        .withColumn("rank", row_number().over(Window.orderBy(col("at_stake").desc(), col("finding_id"))).cast("int"))
-        .filter(col("rank").leq(rules.max()))
-        .withColumn("as_of", lit(Date.valueOf(run.asOf())))
-        .withColumn("run_id", lit(run.runId()));
+    return metrics;
+  }
+
+  /** The days the findings pool: from the first of the window's periods to the end of the latest complete one. */
+  public static AccountClusters.Window window(Settings settings, LocalDate asOf) {
+    Settings.FindingRules rules = settings.findings();
+    LocalDate latest = latestComplete(rules.grain(), asOf);
+    LocalDate earliest = step(rules.grain(), latest, -(rules.periods() - 1));
+    return new AccountClusters.Window(earliest, step(rules.grain(), latest, 1).minusDays(1));
+  }
+
+  /**
+   * @param metrics gap_metrics rows (every period the window needs, at the findings grain)
+   * @param feeImpact fee_impact rows of the run, or null
+   * @param clusters the account sums over the findings window
+   */
+  public static Dataset<Row> build(Dataset<Row> metrics, Dataset<Row> feeImpact, AccountClusters.Clusters clusters, Settings settings, RunKeys run) {
+    return chosen(tested(metrics, feeImpact, clusters, settings, run), settings, run);
   }
 
   /** The start of the latest period that ended by as_of. */
@@ -110,133 +134,226 @@ public final class Findings {
   }
 
   /**
-   * @param scale the answer scale's width: a mean's gap as a share of it weighs like a rate's
+   * Every candidate comparison of the run, one row per test: its figure and n, the accounts
+   * behind it, what it is compared with, a one-sided p_value (the chance of a figure this much
+   * worse if the group were no different) and the Benjamini–Hochberg q_value over all of them.
    */
-  private static Dataset<Row> keyFindings(Dataset<Row> metrics, Settings.FindingRules rules, LocalDate latest, LocalDate earliest, double z, double scale) {
-    // A difference of two figures (negative_impact, the broken-promise penalty) pools from them:
-    // the periods of each part are pooled, then the parts subtracted.
+  public static Dataset<Row> tested(Dataset<Row> metrics, Dataset<Row> feeImpact, AccountClusters.Clusters clusters, Settings settings, RunKeys run) {
+    Settings.FindingRules rules = settings.findings();
+    double z = Estimate.z(settings.confidence());
+    Dataset<Row> candidates = keyTests(metrics, clusters, settings, run, z);
+    if (feeImpact != null) {
+      candidates = candidates.unionByName(feeTests(feeImpact, rules, z));
+    }
+    return benjaminiHochberg(candidates);
+  }
+
+  /**
+   * Each test's Benjamini–Hochberg q-value over all of them (m tests, ranked by p):
+   * q_i = min over j ≥ i of p_j · m / j, at most 1. A test passes at rate α when q ≤ α.
+   */
+  static Dataset<Row> benjaminiHochberg(Dataset<Row> candidates) {
+    WindowSpec all = Window.partitionBy(lit(1));
+    Column rank = row_number().over(all.orderBy(col("p_value"), col("finding_id"), col("test")));
+    // A running minimum from the largest p down.
+    return candidates
+        .withColumn("_m", count(lit(1)).over(all))
+        .withColumn("_rank", rank)
+        .withColumn("_raw", least(lit(1.0), col("p_value").multiply(col("_m")).divide(col("_rank"))))
+        .withColumn("q_value", min(col("_raw")).over(all.orderBy(col("_rank").desc()).rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
+        .drop("_m", "_rank", "_raw");
+  }
+
+  private static Dataset<Row> keyTests(Dataset<Row> metrics, AccountClusters.Clusters clusters, Settings settings, RunKeys run, double z) {
+    Settings.FindingRules rules = settings.findings();
+    LocalDate latest = latestComplete(rules.grain(), run.asOf());
+    LocalDate earliest = step(rules.grain(), latest, -(rules.periods() - 1));
+    double scale = settings.dimensions().values().stream().mapToDouble(d -> d.max() - d.min()).average().orElse(1.0);
     Column headline = lit(false);
     for (Headline h : HEADLINES) {
       if (!DIFFERENCES.containsKey(h.metric())) {
         headline = headline.or(col("gap").equalTo(h.gap()).and(col("metric").equalTo(h.metric())).and(col("subject_type").equalTo(h.subjectType())));
       }
     }
-    Column ratePooled = lit(true);
-    for (Headline h : HEADLINES) {
-      ratePooled = when(col("gap").equalTo(h.gap()).and(col("metric").equalTo(h.metric())), lit(h.rate())).otherwise(ratePooled);
-    }
     for (Difference d : DIFFERENCES.values()) {
-      Column part = col("gap").equalTo("impact").and(col("metric").isin(d.minuend(), d.subtrahend())).and(col("subject_type").equalTo("all"));
-      headline = headline.or(part);
-      ratePooled = when(col("metric").isin(d.minuend(), d.subtrahend()), lit(d.rates())).otherwise(ratePooled);
+      headline = headline.or(col("gap").equalTo("impact").and(col("metric").isin(d.minuend(), d.subtrahend())).and(col("subject_type").equalTo("all")));
     }
-    Dataset<Row> figures = metrics
-        .filter(col("grain").equalTo(rules.grain().label()).and(headline))
-        .filter(col("period_start").between(lit(Date.valueOf(earliest)), lit(Date.valueOf(latest))));
-
-    // Additive states of each period's figure, so the periods pool exactly: a rate's successes;
-    // a mean's sum and sum of squares, its spread read back from its normal interval.
-    Column spread = when(col("n").geq(2).and(col("ci_high").isNotNull()), col("ci_high").minus(col("ci_low")).divide(2 * z).multiply(sqrt(col("n").cast("double"))))
-        .otherwise(lit(0.0));
     Column nd = col("n").cast("double");
-    List<Column> keys = List.of(col("segment"), col("phase"), col("price_tier"), col("gap"), col("subject"));
-    Dataset<Row> pooled = figures
-        .withColumn("_rate", ratePooled)
-        .groupBy(concat(keys, List.of(col("metric"), col("_rate"))).toArray(Column[]::new))
+    Column se = col("ci_high").minus(col("ci_low")).divide(2 * z);
+    Column earlier = col("period_start").lt(lit(Date.valueOf(latest)));
+    Dataset<Row> pooled = metrics
+        .filter(col("grain").equalTo(rules.grain().label()).and(headline))
+        .filter(col("period_start").between(lit(Date.valueOf(earliest)), lit(Date.valueOf(latest))))
+        .groupBy(KEYS.stream().map(k -> col(k)).toArray(Column[]::new))
         .agg(
-            sum(col("n")).as("n_all"),
-            round(sum(col("value").multiply(nd)), 0).as("successes"),
-            sum(col("value").multiply(nd)).as("value_sum"),
-            sum(nd.minus(1).multiply(spread).multiply(spread).plus(nd.multiply(col("value")).multiply(col("value")))).as("value_sumsq"),
-            max_by(Estimate.of(col("value"), col("n"), col("ci_low"), col("ci_high")), col("period_start")).as("latest"),
-            max(col("period_start")).as("latest_seen"));
-    Column rateEstimate = Estimate.rate(col("successes"), col("n_all"), z);
-    Column meanEstimate = Estimate.mean(col("value_sum"), col("value_sumsq"), col("n_all"), z);
-    Dataset<Row> states = pooled.withColumn("e", when(col("_rate"), rateEstimate).otherwise(meanEstimate));
-    // Each figure is its own group; a difference's two parts share one, whose estimate is the
-    // difference of theirs (and whose latest period is the subtrahend's). One aggregate, where a
-    // join per difference would read the states once per part.
-    Column figure = col("metric");
+            sum(col("n")).as("n"),
+            sum(col("value").multiply(nd)).divide(sum(nd)).as("value"),
+            max_by(struct(col("value").as("value"), se.as("se")), col("period_start")).as("_latest"),
+            max(col("period_start")).as("_latest_seen"),
+            sum(when(earlier, col("value").multiply(nd))).divide(sum(when(earlier, nd))).as("earlier_value"),
+            sum(when(earlier, nd.multiply(nd).multiply(se).multiply(se))).divide(sum(when(earlier, nd)).multiply(sum(when(earlier, nd)))).as("earlier_var"))
+        .withColumn("latest_value", when(col("_latest_seen").equalTo(lit(Date.valueOf(latest))), col("_latest.value")))
+        .withColumn("latest_se", when(col("_latest_seen").equalTo(lit(Date.valueOf(latest))), col("_latest.se")))
+        .drop("_latest", "_latest_seen");
+    Dataset<Row> sums = clusters.window().select(
+        col("segment"), col("phase"), col("price_tier"), col("gap"), col("metric"), col("subject_type"), col("subject"),
+        col("y"), col("n").as("cn"), col("yy"), col("yn"), col("nn"), col("accounts"), col("event_yy"), col("event_yn"), col("event_nn"), col("events"));
+    Dataset<Row> joined = pooled.join(sums, io.servicegap.keys.JoinKeys.of(KEYS.toArray(String[]::new)), "left");
+
+    // The rest of all customers: all customers' sums less the group's.
+    Column allCustomers = col("segment").equalTo(GroupingSets.ALL).and(col("phase").equalTo(GroupingSets.ALL)).and(col("price_tier").equalTo(GroupingSets.ALL));
+    WindowSpec figure = Window.partitionBy(col("gap"), col("metric"), col("subject_type"), col("subject"));
+    List<String> additive = List.of("n", "y", "cn", "yy", "yn", "nn", "accounts", "event_yy", "event_yn", "event_nn", "events");
+    Dataset<Row> withRest = joined.withColumn("_parent_value", max(when(allCustomers, col("value"))).over(figure));
+    for (String a : additive) {
+      withRest = withRest.withColumn("rest_" + a, max(when(allCustomers, col(a))).over(figure).minus(col(a)));
+    }
+    double share = clusters.share();
+    Dataset<Row> parts = withRest
+        .withColumn("var", variance(col("y"), col("cn"), col("yy"), col("yn"), col("nn"), col("accounts"), col("event_yy"), col("event_yn"), col("event_nn"), col("events"), share))
+        .withColumn("rest_value", col("_parent_value").multiply(col("rest_n").plus(col("n"))).minus(col("value").multiply(col("n"))).divide(col("rest_n")))
+        .withColumn("rest_var", variance(col("rest_y"), col("rest_cn"), col("rest_yy"), col("rest_yn"), col("rest_nn"), col("rest_accounts"),
+            col("rest_event_yy"), col("rest_event_yn"), col("rest_event_nn"), col("rest_events"), share))
+        .withColumn("accounts", col("accounts").divide(share))
+        .withColumn("rest_accounts", col("rest_accounts").divide(share));
+
+    // A difference's figure and variances from its two parts (their covariance, from accounts in
+    // both, is left out: it only narrows the difference's spread).
+    Column figureName = col("metric");
     Column isSubtrahend = lit(false);
     for (Map.Entry<String, Difference> d : DIFFERENCES.entrySet()) {
-      figure = when(col("metric").isin(d.getValue().minuend(), d.getValue().subtrahend()), lit(d.getKey())).otherwise(figure);
+      figureName = when(col("metric").isin(d.getValue().minuend(), d.getValue().subtrahend()), lit(d.getKey())).otherwise(figureName);
       isSubtrahend = isSubtrahend.or(col("metric").equalTo(d.getValue().subtrahend()));
     }
+    List<String> fields = List.of("value", "n", "var", "accounts", "rest_value", "rest_n", "rest_var", "latest_value", "latest_se", "earlier_value", "earlier_var");
+    Column part = struct(fields.stream().map(f -> col(f)).toArray(Column[]::new));
+    List<Column> figureKeys = new ArrayList<>(List.of(col("segment"), col("phase"), col("price_tier"), col("gap"), figureName.as("metric"), col("subject_type"), col("subject")));
+    Dataset<Row> paired = parts.withColumn("_part", part).withColumn("_subtrahend", isSubtrahend)
+        .groupBy(figureKeys.toArray(Column[]::new))
+        .agg(first(when(not(col("_subtrahend")), col("_part")), true).as("a"), first(when(col("_subtrahend"), col("_part")), true).as("b"));
     Column isDifference = col("metric").isin(DIFFERENCES.keySet().toArray());
-    Column e = when(isDifference, Estimate.difference(col("e_a"), col("e_b"))).otherwise(col("e_a"));
-    Dataset<Row> windowFigures = states
-        .withColumn("_subtrahend", isSubtrahend)
-        .groupBy(concat(keys, List.of(figure.as("metric"))).toArray(Column[]::new))
-        .agg(
-            first(when(not(col("_subtrahend")), col("e")), true).as("e_a"),
-            first(when(col("_subtrahend"), col("e")), true).as("e_b"),
-            count(when(not(col("_subtrahend")), 1)).as("_firsts"),
-            count(when(col("_subtrahend"), 1)).as("_seconds"),
-            first(when(not(col("_subtrahend")), col("latest")), true).as("a_latest"),
-            first(when(col("_subtrahend"), col("latest")), true).as("b_latest"),
-            coalesce(first(when(col("_subtrahend"), col("latest_seen")), true), first(col("latest_seen"), true)).as("latest_seen"))
-        // A difference needs both of its parts.
-        .filter(not(isDifference).or(col("_firsts").gt(0).and(col("_seconds").gt(0))))
-        .withColumn("latest", when(isDifference, Estimate.difference(col("a_latest"), col("b_latest"))).otherwise(col("a_latest")))
-        .withColumn("e", e)
-        .select(concat(keys, List.of(col("metric"), col("e.value").as("value"), col("e.n").as("n"), col("e.ci_low").as("ci_low"), col("e.ci_high").as("ci_high"),
-            col("latest.value").as("latest_value"), col("latest.ci_low").as("latest_ci_low"), col("latest.ci_high").as("latest_ci_high"), col("latest_seen")))
-            .toArray(Column[]::new))
-        .filter(col("n").gt(0).and(col("value").isNotNull()));
-    Column higherOut = lit(true);
-    Column rateOut = lit(true);
-    Column whatOut = lit(null).cast("string");
-    Column unitOut = lit(null).cast("string");
+    Dataset<Row> figures = paired
+        .filter(col("a").isNotNull().and(not(isDifference).or(col("b").isNotNull())))
+        .select(col("segment"), col("phase"), col("price_tier"), col("gap"), col("metric"), col("subject_type"), col("subject"),
+            combined(isDifference, "value", true).as("value"),
+            when(isDifference, least(col("a.n"), col("b.n"))).otherwise(col("a.n")).as("n"),
+            combined(isDifference, "var", false).as("var"),
+            when(isDifference, greatest(col("a.accounts"), col("b.accounts"))).otherwise(col("a.accounts")).as("accounts"),
+            combined(isDifference, "rest_value", true).as("rest_value"),
+            when(isDifference, least(col("a.rest_n"), col("b.rest_n"))).otherwise(col("a.rest_n")).as("rest_n"),
+            combined(isDifference, "rest_var", false).as("rest_var"),
+            combined(isDifference, "latest_value", true).as("latest_value"),
+            when(isDifference, sqrt(col("a.latest_se").multiply(col("a.latest_se")).plus(col("b.latest_se").multiply(col("b.latest_se")))))
+                .otherwise(col("a.latest_se")).as("latest_se"),
+            combined(isDifference, "earlier_value", true).as("earlier_value"),
+            combined(isDifference, "earlier_var", false).as("earlier_var"));
+
+    Column higher = lit(true);
+    Column rate = lit(true);
+    Column what = lit(null).cast("string");
+    Column unit = lit(null).cast("string");
     for (Headline h : HEADLINES) {
       Column is = col("gap").equalTo(h.gap()).and(col("metric").equalTo(h.metric()));
-      higherOut = when(is, lit(h.higherIsBetter())).otherwise(higherOut);
-      rateOut = when(is, lit(h.rate())).otherwise(rateOut);
-      whatOut = when(is, h.what().contains("%s") ? format_string(h.what(), col("subject")) : lit(h.what())).otherwise(whatOut);
-      unitOut = when(is, lit(h.unit())).otherwise(unitOut);
+      higher = when(is, lit(h.higherIsBetter())).otherwise(higher);
+      rate = when(is, lit(h.rate())).otherwise(rate);
+      what = when(is, h.what().contains("%s") ? format_string(h.what(), col("subject")) : lit(h.what())).otherwise(what);
+      unit = when(is, lit(h.unit())).otherwise(unit);
     }
-    windowFigures = windowFigures.withColumn("higher_is_better", higherOut).withColumn("is_rate", rateOut).withColumn("what", whatOut).withColumn("unit", unitOut);
-
-    Column sign = when(col("higher_is_better"), lit(1.0)).otherwise(lit(-1.0));
-    Column targetValue = lit(null).cast("double");
+    Column target = lit(null).cast("double");
     for (Map.Entry<String, Double> t : rules.targets().entrySet()) {
-      targetValue = when(col("metric").equalTo(t.getKey()), lit(t.getValue())).otherwise(targetValue);
+      target = when(col("metric").equalTo(t.getKey()), lit(t.getValue())).otherwise(target);
     }
-    // Worse with the intervals apart: the figure's best bound is worse than the parent's worst.
-    Column apart = when(col("higher_is_better"), col("ci_high").lt(col("parent_ci_low"))).otherwise(col("ci_low").gt(col("parent_ci_high")));
-    Column beyondTarget = when(col("higher_is_better"), col("ci_high").lt(col("target"))).otherwise(col("ci_low").gt(col("target")));
-    Column enough = col("n").geq(rules.minSample()).and(col("parent_n").geq(rules.minSample()));
-    // The trend: the latest period's figure against the whole window's, steady while the window's
-    // figure lies within the latest period's own interval. The pooled interval would not do: it
-    // narrows with every period pooled, so at large n a month's sampling noise would read as a
-    // change. Steady too without a figure or an interval in the latest period.
-    Column withinLatest = col("value").between(col("latest_ci_low"), col("latest_ci_high"));
-    Column change = col("latest_value").minus(col("value")).multiply(sign);
-    Column trend = when(col("latest_seen").notEqual(lit(Date.valueOf(latest))).or(col("latest_value").isNull()).or(coalesce(withinLatest, lit(true))), lit("steady"))
-        .when(change.lt(0), lit("worsening")).otherwise(lit("improving"));
+    Column simpleRate = col("is_rate").and(not(isDifference));
+    Dataset<Row> described = figures
+        .withColumn("higher_is_better", higher).withColumn("is_rate", rate).withColumn("what", what).withColumn("unit", unit)
+        .withColumn("_e", interval(col("value"), col("n"), col("var"), simpleRate, z))
+        .withColumn("_r", interval(col("rest_value"), col("rest_n"), col("rest_var"), simpleRate, z))
+        .withColumn("_target", target);
+    Column sign = when(col("higher_is_better"), lit(1.0)).otherwise(lit(-1.0));
+    Column enough = col("n").geq(rules.minSample());
+    Column divisor = when(col("is_rate"), lit(1.0)).otherwise(lit(scale));
 
-    Column allCustomers = col("segment").equalTo(GroupingSets.ALL).and(col("phase").equalTo(GroupingSets.ALL)).and(col("price_tier").equalTo(GroupingSets.ALL));
-    // Each figure's parent, the same figure for all customers, read over its (gap, metric,
-    // subject) rather than joined: one pass over the figures.
-    org.apache.spark.sql.expressions.WindowSpec family = Window.partitionBy(col("gap"), col("metric"), col("subject"));
-    Dataset<Row> withParents = windowFigures.select(col("*"),
-        max(when(allCustomers, col("value"))).over(family).as("parent_value"),
-        max(when(allCustomers, col("n"))).over(family).as("parent_n"),
-        max(when(allCustomers, col("ci_low"))).over(family).as("parent_ci_low"),
-        max(when(allCustomers, col("ci_high"))).over(family).as("parent_ci_high"));
-    Column keyed = not(allCustomers).and(col("parent_n").isNotNull()).and(enough).and(coalesce(apart, lit(false)).or(coalesce(beyondTarget, lit(false))));
-    // The broken-promise penalty of all customers is a finding in itself when its interval lies
-    // wholly above zero: its parent is the neutral value.
-    Column againstZero = allCustomers.and(col("metric").isin(AGAINST_ZERO.toArray())).and(col("ci_low").gt(0)).and(col("n").geq(rules.minSample()));
-    Dataset<Row> found = withParents
-        .withColumn("target", targetValue)
-        .filter(keyed.or(againstZero))
-        .withColumn("target", when(not(allCustomers).and(beyondTarget), col("target")))
-        .withColumn("parent_value", when(allCustomers, lit(0.0)).otherwise(col("parent_value")))
-        .withColumn("parent_n", when(not(allCustomers), col("parent_n")))
-        .withColumn("parent_ci_low", when(not(allCustomers), col("parent_ci_low")))
-        .withColumn("parent_ci_high", when(not(allCustomers), col("parent_ci_high")))
-        .withColumn("trend", trend)
-        .withColumn("at_stake", col("n").multiply(abs(col("value").minus(col("parent_value")))).divide(when(col("is_rate"), lit(1.0)).otherwise(lit(scale))));
+    Dataset<Row> againstRest = described
+        .filter(not(allCustomers).and(enough).and(col("rest_n").geq(rules.minSample())).and(col("var").plus(col("rest_var")).gt(0)))
+        .withColumn("test", lit("rest"))
+        .withColumn("p_value", Estimate.normalCdf(sign.multiply(col("value").minus(col("rest_value"))).divide(sqrt(col("var").plus(col("rest_var"))))))
+        .withColumn("_reference", col("rest_value"))
+        .withColumn("target", lit(null).cast("double"));
+    Dataset<Row> againstTarget = described
+        .filter(col("_target").isNotNull().and(enough).and(col("var").gt(0)))
+        .withColumn("test", lit("target"))
+        .withColumn("p_value", Estimate.normalCdf(sign.multiply(col("value").minus(col("_target"))).divide(sqrt(col("var")))))
+        .withColumn("_reference", col("_target"))
+        .withColumn("target", col("_target"));
+    Dataset<Row> againstZero = described
+        .filter(allCustomers.and(col("metric").isin(AGAINST_ZERO.toArray())).and(enough).and(col("var").gt(0)))
+        .withColumn("test", lit("zero"))
+        .withColumn("p_value", Estimate.normalCdf(sign.multiply(col("value")).divide(sqrt(col("var")))))
+        .withColumn("_reference", lit(0.0))
+        .withColumn("target", lit(null).cast("double"));
+    Column againstOthers = col("test").notEqual("zero").and(not(allCustomers));
+    return againstRest.unionByName(againstTarget).unionByName(againstZero).select(
+        id(lit(rules.grain().label()), col("segment"), col("phase"), col("price_tier"), col("gap"), col("metric"), col("subject")).as("finding_id"),
+        col("test"), col("segment"), col("phase"), col("price_tier"), col("gap"), col("metric"), col("subject"),
+        col("value"), col("n"), col("_e.ci_low").as("ci_low"), col("_e.ci_high").as("ci_high"),
+        org.apache.spark.sql.functions.round(col("accounts")).cast("long").as("n_accounts"),
+        when(againstOthers, col("rest_value")).when(col("test").equalTo("zero"), lit(0.0)).as("parent_value"),
+        when(againstOthers, col("rest_n")).cast("long").as("parent_n"),
+        when(againstOthers, col("_r.ci_low")).as("parent_ci_low"),
+        when(againstOthers, col("_r.ci_high")).as("parent_ci_high"),
+        col("target"), col("p_value"),
+        col("accounts").multiply(abs(col("value").minus(col("_reference")))).divide(divisor).as("at_stake"),
+        col("higher_is_better"), col("is_rate"), col("what"), col("unit"),
+        col("latest_value"), col("latest_se"), col("earlier_value"), col("earlier_var"),
+        lit(null).cast("string").as("fee_sentence"));
+  }
+
+  /** A difference's field is the minuend's less the subtrahend's (a variance: their sum); another figure's is its own. */
+  private static Column combined(Column isDifference, String field, boolean subtract) {
+    Column a = col("a." + field);
+    Column b = col("b." + field);
+    return when(isDifference, subtract ? a.minus(b) : a.plus(b)).otherwise(a);
+  }
+
+  /**
+   * The variance of a ratio estimate Σy / Σn: the larger of the one between accounts (linearised,
+   * G / (G − 1)) and the one between events, each over (Σn)². {@code share}: the share of accounts
+   * the sums were read from, which scales the variance back to all of them.
+   */
+  static Column variance(Column y, Column n, Column yy, Column yn, Column nn, Column accounts, Column eventYy, Column eventYn, Column eventNn, Column events, double share) {
+    Column r = y.divide(n);
+    Column g = accounts.cast("double");
+    Column e = events.cast("double");
+    Column between = when(g.geq(2), AccountClusters.residualSquares(yy, yn, nn, r).multiply(g).divide(g.minus(1)));
+    Column within = when(e.geq(2), AccountClusters.residualSquares(eventYy, eventYn, eventNn, r).multiply(e).divide(e.minus(1)));
+    return greatest(coalesce(between, lit(0.0)), coalesce(within, lit(0.0))).multiply(share).divide(n.multiply(n));
+  }
+
+  /**
+   * A figure's interval from its variance: a rate's Wilson interval at the effective sample
+   * p(1 − p) / variance (never more than n); otherwise value ± z·√variance.
+   */
+  private static Column interval(Column value, Column n, Column variance, Column isRate, double z) {
+    Column effective = when(variance.gt(0), least(n.cast("double"), value.multiply(lit(1.0).minus(value)).divide(variance))).otherwise(n.cast("double"));
+    Column wilson = Estimate.rate(value.multiply(effective), effective, z);
+    Column half = sqrt(variance).multiply(z);
+    return when(isRate, struct(wilson.getField("ci_low").as("ci_low"), wilson.getField("ci_high").as("ci_high")))
+        .otherwise(struct(value.minus(half).as("ci_low"), value.plus(half).as("ci_high")));
+  }
+
+  /**
+   * The findings: tests that pass Benjamini–Hochberg at the configured rate, one per key
+   * combination and figure (its strongest test), less those a broader finding of the same figure
+   * explains, with their trend, ranked by what is at stake.
+   */
+  public static Dataset<Row> chosen(Dataset<Row> tested, Settings settings, RunKeys run) {
+    Settings.FindingRules rules = settings.findings();
+    LocalDate latest = latestComplete(rules.grain(), run.asOf());
+    LocalDate earliest = step(rules.grain(), latest, -(rules.periods() - 1));
+    Dataset<Row> passed = tested.filter(col("q_value").leq(rules.fdr()))
+        .withColumn("_strongest", row_number().over(Window.partitionBy(col("finding_id")).orderBy(col("p_value"), col("test"))))
+        .filter(col("_strongest").equalTo(1))
+        .drop("_strongest");
     // A finding explained by a broader one is the broader one: (smb, post_sale) within the interval
     // of (ALL, post_sale), or (smb, delivery, budget) repeating (smb, ALL, budget) because every
     // order is of the delivery phase. Dropped when a finding of the same figure with a subset of
@@ -244,7 +361,7 @@ public final class Findings {
     Column keyCount = when(col("segment").notEqual(GroupingSets.ALL), 1).otherwise(0)
         .plus(when(col("phase").notEqual(GroupingSets.ALL), 1).otherwise(0))
         .plus(when(col("price_tier").notEqual(GroupingSets.ALL), 1).otherwise(0));
-    Dataset<Row> counted = found.withColumn("_keys", keyCount).cache();
+    Dataset<Row> counted = passed.withColumn("_keys", keyCount).cache();
     Dataset<Row> broader = counted.select(col("gap").as("b_gap"), col("metric").as("b_metric"), col("subject").as("b_subject"), col("segment").as("b_segment"),
         col("phase").as("b_phase"), col("price_tier").as("b_price_tier"), col("_keys").as("b_keys"), col("ci_low").as("b_low"), col("ci_high").as("b_high"));
     Column within = col("b_gap").equalTo(col("gap")).and(col("b_metric").equalTo(col("metric"))).and(col("b_subject").equalTo(col("subject")))
@@ -254,17 +371,54 @@ public final class Findings {
         .and(col("b_price_tier").equalTo(GroupingSets.ALL).or(col("b_price_tier").equalTo(col("price_tier"))))
         .and(col("b_low").leq(col("ci_high"))).and(col("ci_low").leq(col("b_high")));
     Dataset<Row> once = counted.join(broader, within, "left_anti");
-    return once.select(
-        id(lit(rules.grain().label()), col("segment"), col("phase"), col("price_tier"), col("gap"), col("metric"), col("subject")).as("finding_id"),
-        lit(rules.grain().label()).as("grain"), lit(Date.valueOf(latest)).as("period_start"), col("segment"), col("phase"), col("price_tier"), col("gap"), col("metric"),
-        col("subject"), col("value"), col("n"), col("ci_low"), col("ci_high"), col("parent_value"), col("parent_n"), col("parent_ci_low"),
-        col("parent_ci_high"), col("target"), col("trend"), col("at_stake"), sentence(rules.grain(), earliest, latest).as("sentence"));
+
+    // The trend: the latest period against the window's earlier ones, a two-sided test whose
+    // p-values pass Benjamini–Hochberg among the findings' trends at the same rate.
+    Column trendZ = col("latest_value").minus(col("earlier_value")).divide(sqrt(col("latest_se").multiply(col("latest_se")).plus(col("earlier_var"))));
+    WindowSpec all = Window.partitionBy(lit(1));
+    Dataset<Row> trended = once
+        .withColumn("_trend_p", when(trendZ.isNotNull().and(not(trendZ.isNaN())), Estimate.normalCdf(abs(trendZ).multiply(-1)).multiply(2)))
+        .withColumn("_trend_m", count(col("_trend_p")).over(all))
+        .withColumn("_trend_rank", when(col("_trend_p").isNotNull(), row_number().over(all.orderBy(col("_trend_p").asc_nulls_last(), col("finding_id")))))
+        .withColumn("_trend_raw", least(lit(1.0), col("_trend_p").multiply(col("_trend_m")).divide(col("_trend_rank"))))
+        .withColumn("_trend_q", min(col("_trend_raw")).over(all.orderBy(col("_trend_p").desc_nulls_first(), col("finding_id").desc())
+            .rowsBetween(Window.unboundedPreceding(), Window.currentRow())));
+    Column sign = when(col("higher_is_better"), lit(1.0)).otherwise(lit(-1.0));
+    Column trend = when(coalesce(col("_trend_q").leq(rules.fdr()), lit(false)),
+            when(col("latest_value").minus(col("earlier_value")).multiply(sign).lt(0), lit("worsening")).otherwise(lit("improving")))
+        .otherwise(lit("steady"));
+    return trended
+        .withColumn("trend", trend)
+        .withColumn("rank", row_number().over(all.orderBy(col("at_stake").desc(), col("finding_id"))).cast("int"))
+        .filter(col("rank").leq(rules.max()))
+        .select(
+            col("finding_id"), col("rank"), lit(rules.grain().label()).as("grain"), lit(Date.valueOf(latest)).as("period_start"),
+            col("segment"), col("phase"), col("price_tier"), col("gap"), col("metric"), col("subject"), col("value"), col("n"), col("ci_low"), col("ci_high"),
+            col("n_accounts"), col("parent_value"), col("parent_n"), col("parent_ci_low"), col("parent_ci_high"), col("target"), col("p_value"), col("q_value"),
+            col("trend"), col("at_stake"), coalesce(col("fee_sentence"), sentence(rules.grain(), earliest, latest)).as("sentence"),
+            lit(Date.valueOf(run.asOf())).as("as_of"), lit(run.runId()).as("run_id"));
   }
 
-  private static <T> List<T> concat(List<T> a, List<T> b) {
-    List<T> all = new java.util.ArrayList<>(a);
-    all.addAll(b);
-    return all;
+  /**
+   * Why a run has no findings, in a line for its summary and report: no complete period in the
+   * window, too few events or accounts for any test, or nothing beyond chance.
+   */
+  public static String whyNone(Dataset<Row> metrics, Dataset<Row> tested, Settings settings, RunKeys run) {
+    Settings.FindingRules rules = settings.findings();
+    LocalDate latest = latestComplete(rules.grain(), run.asOf());
+    LocalDate earliest = step(rules.grain(), latest, -(rules.periods() - 1));
+    boolean anyFigure = !metrics.filter(col("grain").equalTo(rules.grain().label())
+        .and(col("period_start").between(lit(Date.valueOf(earliest)), lit(Date.valueOf(latest))))).isEmpty();
+    if (!anyFigure) {
+      return String.format("no findings: the %s periods from %s to %s, the complete ones before as_of %s, hold no figures",
+          rules.grain().label(), earliest, latest, run.asOf());
+    }
+    long tests = tested.count();
+    if (tests == 0) {
+      return String.format("no findings: too few events or accounts, no figure has %d events on both sides of a comparison", rules.minSample());
+    }
+    return String.format("no findings: nothing beyond chance, none of the %,d comparisons passes Benjamini–Hochberg at a false discovery rate of %s",
+        tests, rules.fdr());
   }
 
   /** Same keys and metric, same id, run after run. */
@@ -272,7 +426,10 @@ public final class Findings {
     return substring(sha2(concat_ws("|", parts), 256), 1, 16);
   }
 
-  /** "smb · budget: 61 % of orders on time and in full in 2026-09 (57–65 %, 412 orders), against 88 % for all customers". */
+  /**
+   * "smb · budget: 61 % of orders on time and in full in 2026-09 (57–65 %, 412 orders from 96
+   * accounts), against 88 % for the other customers".
+   */
   private static Column sentence(Grain grain, LocalDate earliest, LocalDate latest) {
     Column named = concat_ws(" · ",
         when(col("segment").notEqual(GroupingSets.ALL), col("segment")),
@@ -282,62 +439,71 @@ public final class Findings {
     String first = grain == Grain.MONTH ? earliest.toString().substring(0, 7) : earliest.toString();
     String last = grain == Grain.MONTH ? latest.toString().substring(0, 7) : latest.toString();
     Column period = lit(first.equals(last) ? "in " + last : "from " + first + " to " + last);
-    Column pct = format_number(col("value").multiply(100), 0);
-    Column rateText = format_string("%s: %s %% %s %s (%s–%s %%, %s %s), against %s %% for all customers",
-        keys, pct, col("what"), period, format_number(col("ci_low").multiply(100), 0), format_number(col("ci_high").multiply(100), 0),
-        format_number(col("n"), 0), col("unit"), format_number(col("parent_value").multiply(100), 0));
-    Column meanText = format_string("%s: %s %s points %s (%s to %s, %s %s), against %s for all customers",
-        keys, col("what"), format_number(col("value"), 2), period, format_number(col("ci_low"), 2), format_number(col("ci_high"), 2),
-        format_number(col("n"), 0), col("unit"), format_number(col("parent_value"), 2));
-    Column impactText = format_string("%s: %s points of retention lost after failed experiences %s (%s to %s, %s %s), against %s for all customers",
+    Column sample = format_string("%s %s from %s accounts", format_number(col("n"), 0), col("unit"), format_number(col("n_accounts"), 0));
+    Column points = col("metric").isin("negative_impact", "broken_promise_churn_lift");
+    Column rateText = format_string("%s: %s %% %s %s (%s–%s %%, %s)",
+        keys, format_number(col("value").multiply(100), 0), col("what"), period, format_number(col("ci_low").multiply(100), 0),
+        format_number(col("ci_high").multiply(100), 0), sample);
+    Column meanText = format_string("%s: %s %s points %s (%s to %s, %s)",
+        keys, col("what"), format_number(col("value"), 2), period, format_number(col("ci_low"), 2), format_number(col("ci_high"), 2), sample);
+    Column impactText = format_string("%s: %s points of retention lost after failed experiences %s (%s to %s, %s)",
         keys, format_number(col("value").multiply(100), 0), period, format_number(col("ci_low").multiply(100), 0),
-        format_number(col("ci_high").multiply(100), 0), format_number(col("n"), 0), col("unit"), format_number(col("parent_value").multiply(100), 0));
-    Column against = when(col("parent_n").isNotNull(), format_string(", against %s for all customers",
-        when(col("is_rate"), format_string("%s points", format_number(col("parent_value").multiply(100), 0))).otherwise(format_number(col("parent_value"), 2))))
-        .otherwise(lit(""));
-    Column penaltyText = format_string("%s: perception %s points lower after a broken promise than after a kept one %s (%s to %s, %s answers)%s",
-        keys, format_number(col("value"), 2), period, format_number(col("ci_low"), 2), format_number(col("ci_high"), 2), format_number(col("n"), 0), against);
-    Column churnText = format_string("%s: retention %s points lower after a broken promise than after a kept one %s (%s to %s, %s orders)%s",
+        format_number(col("ci_high").multiply(100), 0), sample);
+    Column penaltyText = format_string("%s: perception %s points lower after a broken promise than after a kept one %s (%s to %s, %s)",
+        keys, format_number(col("value"), 2), period, format_number(col("ci_low"), 2), format_number(col("ci_high"), 2), sample);
+    Column churnText = format_string("%s: retention %s points lower after a broken promise than after a kept one %s (%s to %s, %s)",
         keys, format_number(col("value").multiply(100), 0), period, format_number(col("ci_low").multiply(100), 0),
-        format_number(col("ci_high").multiply(100), 0), format_number(col("n"), 0), against);
+        format_number(col("ci_high").multiply(100), 0), sample);
     Column text = when(col("metric").equalTo("negative_impact"), impactText)
         .when(col("metric").equalTo("broken_promise_penalty"), penaltyText)
         .when(col("metric").equalTo("broken_promise_churn_lift"), churnText)
         .when(col("is_rate"), rateText).otherwise(meanText);
+    Column parent = when(points, format_string("%s points", format_number(col("parent_value").multiply(100), 0)))
+        .when(col("is_rate"), format_string("%s %%", format_number(col("parent_value").multiply(100), 0)))
+        .otherwise(format_number(col("parent_value"), 2));
+    Column against = when(col("parent_n").isNotNull(), format_string(", against %s for the other customers", parent)).otherwise(lit(""));
     Column target = when(col("target").isNotNull(), when(col("is_rate"), format_string(", target %s %%", format_number(col("target").multiply(100), 0)))
         .otherwise(format_string(", target %s", format_number(col("target"), 2)))).otherwise(lit(""));
-    return org.apache.spark.sql.functions.concat(text, target);
+    return org.apache.spark.sql.functions.concat(text, against, target);
   }
 
   /**
-   * Price changes whose churn lift is above zero and above the untouched accounts', both beyond
-   * their intervals, with enough accounts: at stake, the accounts lost beyond the baseline.
+   * Each evaluable price change with enough accounts: its churn lift against the untouched
+   * accounts' (or 0 without them), one-sided, from the two intervals. Accounts are the units
+   * here already. At stake: the accounts lost beyond the baseline.
    */
-  private static Dataset<Row> feeFindings(Dataset<Row> fee, Settings.FindingRules rules, LocalDate latest) {
-    Column control = coalesce(col("control_churn_lift_ci_high"), lit(0.0));
-    Column higherThanControl = col("churn_lift_ci_low").gt(org.apache.spark.sql.functions.greatest(lit(0.0), control));
-    Column n = org.apache.spark.sql.functions.least(col("accounts_before"), col("accounts_after"));
+  private static Dataset<Row> feeTests(Dataset<Row> fee, Settings.FindingRules rules, double z) {
+    Column control = coalesce(col("control_churn_lift"), lit(0.0));
+    Column seLift = col("churn_lift_ci_high").minus(col("churn_lift_ci_low")).divide(2 * z);
+    Column seControl = coalesce(col("control_churn_lift_ci_high").minus(col("control_churn_lift_ci_low")).divide(2 * z), lit(0.0));
+    Column spread = sqrt(seLift.multiply(seLift).plus(seControl.multiply(seControl)));
+    Column n = least(col("accounts_before"), col("accounts_after"));
     Column sentence = format_string(
-        "price change %s (%s%s, from %s): churn among the accounts it touched rose from %s %% to %s %% (+%s points, %s to %s), against %s points for the accounts it did not touch",
-        col("change_id"), col("price_tier").as("t"), when(col("segment").notEqual("*"), format_string(" · %s", col("segment"))).otherwise(lit("")),
-        col("effective_date").cast("string"), format_number(col("churn_rate_before").multiply(100), 0), format_number(col("churn_rate_after").multiply(100), 0),
-        format_number(col("churn_lift").multiply(100), 0), format_number(col("churn_lift_ci_low").multiply(100), 0),
-        format_number(col("churn_lift_ci_high").multiply(100), 0), format_number(coalesce(col("control_churn_lift"), lit(0.0)).multiply(100), 0));
+        "price change %s (%s%s, from %s): churn among the %s accounts it touched rose from %s %% to %s %% (+%s points, %s to %s), against %s points for the accounts it did not touch",
+        col("change_id"), col("price_tier"), when(col("segment").notEqual("*"), format_string(" · %s", col("segment"))).otherwise(lit("")),
+        col("effective_date").cast("string"), format_number(col("accounts_after"), 0), format_number(col("churn_rate_before").multiply(100), 0),
+        format_number(col("churn_rate_after").multiply(100), 0), format_number(col("churn_lift").multiply(100), 0),
+        format_number(col("churn_lift_ci_low").multiply(100), 0), format_number(col("churn_lift_ci_high").multiply(100), 0),
+        format_number(control.multiply(100), 0));
     return fee
-        .filter(col("evaluable").and(n.geq(rules.minSample())).and(higherThanControl))
+        .filter(col("evaluable").and(n.geq(rules.minSample())).and(spread.gt(0)))
         .select(
             id(lit("fee"), col("change_id")).as("finding_id"),
-            lit(rules.grain().label()).as("grain"),
-            lit(Date.valueOf(latest)).as("period_start"),
+            lit("control").as("test"),
             when(col("segment").equalTo("*"), lit(GroupingSets.ALL)).otherwise(col("segment")).as("segment"),
             lit(GroupingSets.ALL).as("phase"),
             when(col("price_tier").equalTo("*"), lit(GroupingSets.ALL)).otherwise(col("price_tier")).as("price_tier"),
             lit("impact").as("gap"), lit("churn_lift").as("metric"), col("change_id").as("subject"),
-            col("churn_lift").as("value"), col("accounts_after").as("n"), col("churn_lift_ci_low").as("ci_low"), col("churn_lift_ci_high").as("ci_high"),
-            col("control_churn_lift").as("parent_value"), col("control_accounts_after").as("parent_n"),
+            col("churn_lift").as("value"), col("accounts_after").cast("long").as("n"), col("churn_lift_ci_low").as("ci_low"), col("churn_lift_ci_high").as("ci_high"),
+            col("accounts_after").cast("long").as("n_accounts"),
+            col("control_churn_lift").as("parent_value"), col("control_accounts_after").cast("long").as("parent_n"),
             col("control_churn_lift_ci_low").as("parent_ci_low"), col("control_churn_lift_ci_high").as("parent_ci_high"),
-            lit(null).cast("double").as("target"), lit("steady").as("trend"),
-            col("accounts_after").multiply(col("churn_lift").minus(coalesce(col("control_churn_lift"), lit(0.0)))).as("at_stake"),
-            sentence.as("sentence"));
+            lit(null).cast("double").as("target"),
+            Estimate.normalCdf(col("churn_lift").minus(control).divide(spread).multiply(-1)).as("p_value"),
+            col("accounts_after").multiply(col("churn_lift").minus(control)).as("at_stake"),
+            lit(false).as("higher_is_better"), lit(true).as("is_rate"), lit(null).cast("string").as("what"), lit("accounts").as("unit"),
+            lit(null).cast("double").as("latest_value"), lit(null).cast("double").as("latest_se"),
+            lit(null).cast("double").as("earlier_value"), lit(null).cast("double").as("earlier_var"),
+            sentence.as("fee_sentence"));
   }
 }

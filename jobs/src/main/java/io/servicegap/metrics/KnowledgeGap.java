@@ -39,7 +39,7 @@ public final class KnowledgeGap implements MetricFamily {
 
   @Override
   public List<StateSet> stateSets(MeasuredEvents in) {
-    return List.of(CustomerGap.dimensionStates());
+    return List.of(CustomerGap.dimensionStates(in.settings()));
   }
 
   @Override
@@ -47,7 +47,7 @@ public final class KnowledgeGap implements MetricFamily {
     if (in.estimates().isEmpty()) {
       return MetricTable.empty();
     }
-    Dataset<Row> beliefs = applicableEstimates(rolled.of(CustomerGap.dimensionStates()), in.estimates().get());
+    Dataset<Row> beliefs = applicableEstimates(rolled.of(CustomerGap.dimensionStates(in.settings())), in.estimates().get());
     double z = in.z();
     Column expectations = col("expectation_n");
     Column perceptions = col("perception_n");

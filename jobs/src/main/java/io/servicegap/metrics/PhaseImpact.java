@@ -59,9 +59,12 @@ public final class PhaseImpact implements MetricFamily {
       Column evaluable = inClass.and(col(Retention.EVALUABLE));
       set = set.count(c + "_responses", inClass)
           .count(c + "_evaluable", evaluable)
-          .count(c + "_retained", evaluable.and(col(Retention.CHURNED).equalTo(false)));
+          .count(c + "_retained", evaluable.and(col(Retention.CHURNED).equalTo(false)))
+          .figures(Figure.rate(c + "_response_share", c + "_responses", "responses"), Figure.rate("retention_" + c, c + "_retained", c + "_evaluable"));
     }
-    return set;
+    return set.figures(
+        Figure.difference("positive_impact", "retention_exceeded", "retention_met"),
+        Figure.difference("negative_impact", "retention_met", "retention_failed"));
   }
 
   @Override

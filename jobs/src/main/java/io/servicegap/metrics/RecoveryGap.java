@@ -38,7 +38,11 @@ public final class RecoveryGap implements MetricFamily {
         .count("complaints")
         .count("resolved", resolved)
         .count("first_contact", resolved.and(col("contacts").equalTo(1)).and(col("reopened").equalTo(false)))
-        .count("reopened", resolved.and(col("reopened")));
+        .count("reopened", resolved.and(col("reopened")))
+        .figures(
+            Figure.rate("resolution_rate", "resolved", "complaints"),
+            Figure.rate("first_contact_resolution_rate", "first_contact", "resolved"),
+            Figure.rate("reopen_rate", "reopened", "resolved"));
   }
 
   /** Orders placed in any status. */
@@ -53,7 +57,8 @@ public final class RecoveryGap implements MetricFamily {
         .where(col("complaint_id").isNotNull().and(p.isNotNull()).and(CustomerGap.element(in.settings()).equalTo("recovery")))
         .count("answers")
         .sum("perception_sum", p)
-        .sum("perception_sumsq", p.multiply(p));
+        .sum("perception_sumsq", p.multiply(p))
+        .figures(Figure.mean("recovery_satisfaction", "perception_sum", "answers"));
   }
 
   @Override

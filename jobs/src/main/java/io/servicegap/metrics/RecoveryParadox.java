@@ -64,7 +64,10 @@ public final class RecoveryParadox implements MetricFamily {
     return StateSet.of(PhaseImpact.GAP, "impact/recovered", PhaseImpact.CHURN_AFTER_INSTANTS)
         .where(PhaseImpact.isRecovery())
         .count("recovered_evaluable", evaluable)
-        .count("recovered_retained", evaluable.and(col(Retention.CHURNED).equalTo(false)));
+        .count("recovered_retained", evaluable.and(col(Retention.CHURNED).equalTo(false)))
+        .figures(
+            Figure.rate("retention_after_recovery", "recovered_retained", "recovered_evaluable").under(RecoveryGap.GAP),
+            Figure.difference("recovery_paradox", "retention_after_recovery", "retention_without_complaint").under(RecoveryGap.GAP));
   }
 
   @Override

@@ -65,7 +65,11 @@ public final class StandardsGap implements MetricFamily {
         .count("breaches", m.breach())
         .sum("excess_sum", m.excess())
         .sum("excess_sumsq", m.excess().multiply(m.excess()))
-        .count("excess_n", m.excess().isNotNull());
+        .count("excess_n", m.excess().isNotNull())
+        .figures(
+            Figure.rate("compliance_rate", "counted", "counted").less("breaches"),
+            Figure.rate("compliance_rate", "counted", "counted").less("breaches").overAll(),
+            Figure.mean("excess_mean", "excess_sum", "excess_n"));
   }
 
   @Override

@@ -168,30 +168,39 @@ public final class OutputTables {
   public static final Table FINDINGS =
       new Table(
           "findings",
-          "One row per finding, as of the run: a key combination whose headline figure is worse than for all customers (intervals apart) or beyond its target, most at stake first.",
+          "One row per finding, as of the run: a key combination whose headline figure, pooled over the findings window, is worse than for the other customers "
+              + "(or than its target, or than 0 for a difference that should be none) by a test that passes Benjamini–Hochberg at servicegap.findings.fdr; "
+              + "most at stake first.",
           List.of("as_of"),
           List.of(
               c("finding_id", "string", "Stable id: the same grain, keys, gap, metric and subject give the same id in every run."),
               c("rank", "int", "1 = most at stake."),
-              c("grain", "string", "Period length of the figure (servicegap.findings.grain)."),
-              c("period_start", "date", "The latest complete period by as_of: the period the figure is of."),
+              c("grain", "string", "Period length of the figures pooled (servicegap.findings.grain)."),
+              c("period_start", "date", "The latest complete period by as_of: the last of the servicegap.findings.periods pooled."),
               c("segment", "string", "Segment, or ALL."),
               c("phase", "string", "Journey phase, or ALL."),
               c("price_tier", "string", "Price tier, or ALL."),
               c("gap", "string", "As in gap_metrics; impact for a price change's churn lift."),
-              c("metric", "string", "The headline metric: otif_rate, promise_kept_rate, compliance_rate, resolution_rate, servqual_gap, gap_mean, negative_impact or churn_lift."),
+              c("metric", "string", "The headline metric: otif_rate, promise_kept_rate, compliance_rate, resolution_rate, servqual_gap, gap_mean, negative_impact, "
+                  + "broken_promise_penalty, broken_promise_churn_lift or churn_lift."),
               c("subject", "string", "As in gap_metrics (the standard, the element); a price change's change_id."),
-              c("value", "double", "The figure."),
-              c("n", "bigint", "Its sample size."),
-              c("ci_low", "double", "Lower bound of its interval."),
+              c("value", "double", "The figure, pooled over the window's periods."),
+              c("n", "bigint", "Its sample size (events; for a difference, the smaller part's; for a price change, accounts)."),
+              c("ci_low", "double", "Lower bound of its interval, which counts accounts as the unit of independence."),
               c("ci_high", "double", "Upper bound of its interval."),
-              c("parent_value", "double", "The same figure for all customers (segment, phase and tier ALL); for a price change, the untouched accounts' churn lift."),
+              c("n_accounts", "bigint", "Accounts behind the figure (estimated from servicegap.stats.cluster-accounts of them on larger histories)."),
+              c("parent_value", "double", "What the figure is compared with: the same figure for the other customers (all customers but the group); 0 for a "
+                  + "difference of all customers; for a price change, the untouched accounts' churn lift; null for a target test of all customers."),
               c("parent_n", "bigint", "Its sample size."),
               c("parent_ci_low", "double", "Lower bound of its interval."),
               c("parent_ci_high", "double", "Upper bound of its interval."),
-              c("target", "double", "The configured target it breaks (servicegap.findings.targets), or null."),
-              c("trend", "string", "worsening, steady or improving: the latest period's figure against the pooled one, steady while the pooled figure lies within the latest period's own interval."),
-              c("at_stake", "double", "What the ranking goes by: events affected times the gap to the parent (for a price change, accounts times the lift above the untouched accounts')."),
+              c("target", "double", "The configured target it was tested against (servicegap.findings.targets), or null."),
+              c("p_value", "double", "One-sided p-value of the finding's test: how likely a figure this much worse would be if the group did not differ."),
+              c("q_value", "double", "Benjamini–Hochberg adjusted p-value over every comparison the run tested; at most servicegap.findings.fdr."),
+              c("trend", "string", "worsening or improving when the latest period differs from the window's earlier ones by a test that passes "
+                  + "Benjamini–Hochberg among the findings' trends; otherwise steady."),
+              c("at_stake", "double", "What the ranking goes by, in accounts: the accounts behind the figure times its shortfall (a rate's difference; a mean's "
+                  + "as a share of the answer scale); for a price change, the accounts it touched times its lift above the untouched accounts'."),
               c("sentence", "string", "The finding in plain words."),
               c("run_id", "string", "Run that wrote the row."),
               c("as_of", "date", "The run's as_of date. Partition column.")));

@@ -51,9 +51,14 @@ public final class RunReport {
   }
 
   /** Writes the page from the published tables; returns where it is. */
-  public Path write(List<SourceCounts> inputs) {
+  /** @param noFindings why the run found nothing, or null */
+  public Path write(List<SourceCounts> inputs, String noFindings) {
     try {
-      String page = render(data(inputs));
+      Map<String, Object> data = data(inputs);
+      if (noFindings != null) {
+        data.put("no_findings", noFindings);
+      }
+      String page = render(data);
       Path dir = new Path(settings.outputPath(), "_reports");
       Path own = new Path(dir, run.runId() + "/index.html");
       FileSystem fs = own.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -85,7 +90,8 @@ public final class RunReport {
     Dataset<Row> window = metrics == null ? null
         : metrics.filter(col("grain").equalTo(grain.label()).and(col("period_start").between(lit(Date.valueOf(earliest)), lit(Date.valueOf(latest)))));
     d.put("findings", rows(asOfRows(OutputTables.FINDINGS), FINDINGS_SHOWN, "rank",
-        "rank", "sentence", "gap", "metric", "subject", "segment", "phase", "price_tier", "value", "n", "ci_low", "ci_high", "parent_value", "trend"));
+        "rank", "sentence", "gap", "metric", "subject", "segment", "phase", "price_tier", "value", "n", "n_accounts", "ci_low", "ci_high", "parent_value",
+        "q_value", "trend"));
     d.put("tiers", series(window, "gap4", List.of("otif_rate", "promise_kept_rate"), "all", col("segment").equalTo("ALL").and(col("phase").equalTo("ALL")), "price_tier"));
     d.put("standards", series(window, "gap3", List.of("compliance_rate"), "standard", allKeys(), "subject"));
     d.put("recovery", series(window, "recovery", List.of("resolution_rate", "first_contact_resolution_rate"), "all", allKeys(), "metric"));

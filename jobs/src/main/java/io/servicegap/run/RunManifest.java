@@ -66,6 +66,13 @@ public final class RunManifest {
     doc.put("outputs", outputs);
   }
 
+  /** Why the run found nothing (null when it has findings, or wrote none). */
+  public void noFindings(String why) {
+    if (why != null) {
+      doc.put("no_findings", why);
+    }
+  }
+
   /** @param path the run's report, or null when it could not be written */
   public void report(String path) {
     doc.put("report", path);

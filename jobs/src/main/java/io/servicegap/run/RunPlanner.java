@@ -10,11 +10,13 @@ import io.servicegap.ingest.Ingestion;
 import io.servicegap.keys.EventKeys;
 import io.servicegap.keys.Periods;
 import io.servicegap.keys.RunKeys;
+import io.servicegap.metrics.AccountClusters;
 import io.servicegap.metrics.AccountScorecard;
 import io.servicegap.metrics.Families;
 import io.servicegap.metrics.FeeImpact;
 import io.servicegap.metrics.Findings;
 import io.servicegap.metrics.MeasuredEvents;
+import io.servicegap.metrics.MetricFamily;
 import io.servicegap.metrics.PhaseImpact;
 import io.servicegap.metrics.RollupRunner;
 import io.servicegap.metrics.Scorecard;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.hadoop.fs.Path;
@@ -58,7 +61,11 @@ final class RunPlanner {
   RunPlan plan(Ingestion.Result ingested, RunKeys run, boolean readEverySource, String scratch) {
     Keyed keyed = keyed(ingested, run);
     List<PlannedTable> tables = new ArrayList<>();
-    tables.add(periodTable(OutputTables.GAP_METRICS, "measure and stage gap_metrics", staged -> gapMetrics(ingested, keyed, run, scratch), run, List.of()));
+    // The account sums gap_metrics is widened by, kept for the findings staged after it.
+    AtomicReference<AccountClusters.Clusters> clusters = new AtomicReference<>();
+    AtomicReference<Dataset<Row>> tested = new AtomicReference<>();
+    AtomicReference<Dataset<Row>> figures = new AtomicReference<>();
+    tables.add(periodTable(OutputTables.GAP_METRICS, "measure and stage gap_metrics", staged -> gapMetrics(ingested, keyed, run, scratch, clusters), run, List.of()));
     tables.add(periodTable(OutputTables.GAP_SCORECARD, "stage gap_scorecard",
         staged -> Scorecard.wide(staged.read(OutputTables.GAP_METRICS)), run, List.of(OutputTables.GAP_METRICS)));
     if (settings.runs(PhaseImpact.GAP)) {
@@ -70,8 +77,8 @@ final class RunPlanner {
       }
     }
     // Findings rank every family's figures: a run of some families leaves the day's findings be.
-    if (settings.families().containsAll(Families.names())) {
-      tables.add(asOfTable(OutputTables.FINDINGS, staged -> findings(staged, run), run));
+    if (findsThings()) {
+      tables.add(asOfTable(OutputTables.FINDINGS, staged -> findings(staged, run, clusters.get(), tested, figures), run));
     }
     if (settings.runs(Families.ACCOUNTS)) {
       tables.add(asOfTable(OutputTables.ACCOUNT_SCORECARD, staged -> AccountScorecard.build(
@@ -85,7 +92,12 @@ final class RunPlanner {
           List.of(run.asOf().toString(), InputContract.ACCOUNTS.name()),
           List.of()));
     }
-    return new RunPlan(run, tables);
+    return new RunPlan(run, tables, () -> tested.get() == null ? null : Findings.whyNone(figures.get(), tested.get(), settings, run));
+  }
+
+  /** Findings rank every family's figures: only a run of all of them has findings. */
+  private boolean findsThings() {
+    return settings.families().containsAll(Families.names());
   }
 
   /** Every event keyed once (SPEC §3), as the run sees it at its cut-off, any age; null for a source not read. */
@@ -120,13 +132,23 @@ final class RunPlanner {
   }
 
   /** Every running family's tidy rows through one roll-up, with the run's columns. */
-  private Dataset<Row> gapMetrics(Ingestion.Result in, Keyed keyed, RunKeys run, String scratch) {
-    Column needed = Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run);
+  private Dataset<Row> gapMetrics(Ingestion.Result in, Keyed keyed, RunKeys run, String scratch, AtomicReference<AccountClusters.Clusters> clusters) {
+    boolean findings = findsThings();
+    AccountClusters.Window window = findings ? Findings.window(settings, run.asOf()) : null;
+    // The findings window may start before the periods the run recomputes: its events are read too.
+    Column needed = window == null ? Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run)
+        : Periods.needed(col(EventKeys.EVENT_DATE), settings.grains(), run)
+            .or(col(EventKeys.EVENT_DATE).between(lit(Date.valueOf(window.first())), lit(Date.valueOf(window.last()))));
     java.util.function.UnaryOperator<Dataset<Row>> inWindow = d -> d == null ? null : d.filter(needed);
     Optional<Dataset<Row>> estimates = in.has("management_estimates") ? Optional.of(in.rows("management_estimates")) : Optional.empty();
     MeasuredEvents events = new MeasuredEvents(inWindow.apply(keyed.orders()), keyed.orders(), inWindow.apply(keyed.complaints()), inWindow.apply(keyed.answers()),
         estimates, settings, run, Estimate.z(settings.confidence()), new SharedResults(scratch));
-    Dataset<Row> all = RollupRunner.measure(Families.running(settings.families()), events);
+    List<MetricFamily> running = Families.running(settings.families());
+    long accounts = in.counts().stream().filter(c -> c.source().equals("accounts")).mapToLong(c -> c.accepted()).findFirst().orElse(0L);
+    double share = accounts <= settings.clusterAccounts() ? 1.0 : (double) settings.clusterAccounts() / accounts;
+    AccountClusters.Clusters measured = AccountClusters.measure(running, events, share, window, Findings.testedMetrics());
+    clusters.set(measured);
+    Dataset<Row> all = AccountClusters.widen(RollupRunner.measure(running, events), measured.designEffects(), AccountClusters.shapes(running, events), events.z());
     // Sums of doubles depend on the order partitions are merged in; 12 decimals keep re-runs and
     // cluster runs bit-identical without losing anything an analyst could see.
     for (String c : List.of("value", "ci_low", "ci_high")) {
@@ -141,7 +163,8 @@ final class RunPlanner {
    * Findings over the staged gap_metrics and, for the periods before the run's window that the
    * trend looks at, the published ones; with the staged fee_impact where the run has one.
    */
-  private Dataset<Row> findings(PlannedTable.Staged staged, RunKeys run) {
+  private Dataset<Row> findings(PlannedTable.Staged staged, RunKeys run, AccountClusters.Clusters clusters, AtomicReference<Dataset<Row>> tested,
+      AtomicReference<Dataset<Row>> figures) {
     Grain g = settings.findings().grain();
     Dataset<Row> metrics = staged.read(OutputTables.GAP_METRICS).filter(col("grain").equalTo(g.label()));
     Path published = new Path(settings.outputPath(), OutputTables.GAP_METRICS.name());
@@ -155,6 +178,11 @@ final class RunPlanner {
       throw new java.io.UncheckedIOException(e);
     }
     Dataset<Row> fee = staged.hasRows(OutputTables.FEE_IMPACT) ? staged.read(OutputTables.FEE_IMPACT) : null;
-    return Findings.build(metrics, fee, settings, run);
+    figures.set(metrics);
+    if (clusters == null || clusters.window() == null) {
+      throw new IllegalStateException("findings are staged after gap_metrics, from its account sums");
+    }
+    tested.set(Findings.tested(metrics, fee, clusters, settings, run).cache());
+    return Findings.chosen(tested.get(), settings, run);
   }
 }

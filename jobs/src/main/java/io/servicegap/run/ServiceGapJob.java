@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -55,11 +56,12 @@ public final class ServiceGapJob {
    *
    * @param rejected for validate, the first few quarantined rows of each source and reason
    * @param topFindings the run's first findings, in plain words
+   * @param noFindings why the run found nothing, or null
    * @param report where the run's report is, or null (validate, or a report that failed)
    */
   public record Outcome(
       RunManifest manifest, List<SourceCounts> inputs, Map<String, Long> rowsByTable, RunKeys run, List<Rejected> rejected, List<String> topFindings,
-      String report) {}
+      String noFindings, String report) {}
 
   /** Findings the run's summary ends with. */
   private static final int FINDINGS_SHOWN = 5;
@@ -79,7 +81,7 @@ public final class ServiceGapJob {
         manifest.inputs(ingested.counts(), ingested.rawRows());
         List<Rejected> rejected = firstRejected(ingested.quarantine());
         gate(ingested.counts());
-        return new Outcome(manifest, ingested.counts(), Map.of(), null, rejected, List.of(), null);
+        return new Outcome(manifest, ingested.counts(), Map.of(), null, rejected, List.of(), null, null);
       } finally {
         scratch.discardStaging();
       }
@@ -115,19 +117,20 @@ public final class ServiceGapJob {
       }
       RunPlan plan = new RunPlanner(spark, settings).plan(ingested, run, readEverySource, publisher.scratch("measure"));
       LOG.info("run {} writes {}", run.runId(), String.join(", ", plan.tableNames()));
-      Map<String, Long> rows = executePlan(plan, publisher, manifest, clock);
+      AtomicReference<String> noFindings = new AtomicReference<>();
+      Map<String, Long> rows = executePlan(plan, publisher, manifest, clock, noFindings);
       // The report is drawn from the published tables; a report that cannot be written leaves them
       // published and says so.
       String report;
       try {
-        report = clock.time("write report", () -> new io.servicegap.report.RunReport(spark, settings, run).write(ingested.counts())).toString();
+        report = clock.time("write report", () -> new io.servicegap.report.RunReport(spark, settings, run).write(ingested.counts(), noFindings.get())).toString();
         manifest.report(report);
       } catch (RuntimeException e) {
         LOG.error("report not written: {}", settings.secrets().redact(String.valueOf(e)), e);
         manifest.report(null);
         report = null;
       }
-      return new Outcome(manifest, ingested.counts(), rows, run, List.of(), topFindings(run), report);
+      return new Outcome(manifest, ingested.counts(), rows, run, List.of(), topFindings(run), noFindings.get(), report);
     } finally {
       publisher.discardStaging();
     }
@@ -138,7 +141,7 @@ public final class ServiceGapJob {
    * counts their rows per partition, and publishes them together, each replacing only the
    * partitions it owns. Returns the rows written per table.
    */
-  private Map<String, Long> executePlan(RunPlan plan, TablePublisher publisher, RunManifest manifest, StageClock clock) {
+  private Map<String, Long> executePlan(RunPlan plan, TablePublisher publisher, RunManifest manifest, StageClock clock, AtomicReference<String> noFindings) {
     PlannedTable.Staged staged = new PlannedTable.Staged() {
       @Override
       public boolean hasRows(OutputTables.Table table) {
@@ -158,6 +161,12 @@ public final class ServiceGapJob {
       }
       clock.time(t.stage(), () -> stage(publisher, t.rows().apply(staged), t));
       written.add(t);
+    }
+    // Asked while the staged tables it reads are still in place.
+    if (written.stream().anyMatch(t -> t.table() == OutputTables.FINDINGS) && !publisher.hasStagedRows(OutputTables.FINDINGS)) {
+      noFindings.set(plan.whyNoFindings().get());
+      manifest.noFindings(noFindings.get());
+      LOG.info(noFindings.get());
     }
     Map<PlannedTable, Map<String, Long>> counted = new LinkedHashMap<>();
     clock.time("count staged rows", () -> written.forEach(t -> counted.put(t, rowsByPartition(publisher, t.table()))));

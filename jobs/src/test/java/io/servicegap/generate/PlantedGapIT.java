@@ -22,7 +22,7 @@ class PlantedGapIT extends SparkTestBase {
   @BeforeAll
   static void generateAndRun() {
     Path data = dir.resolve("data");
-    GenerateCommand.run(new GenerateCommand.Options(8000, 11, data.toString(), "parquet"), spark, System.out);
+    GenerateCommand.run(new GenerateCommand.Options(8000, 11, data.toString(), "parquet", true), spark, System.out);
     List<String> args = new ArrayList<>(List.of("run", "--conf", repo().resolve("conf/generated.conf").toString(), "--as-of", HistoryGenerator.END,
         "--set", "servicegap.grains=[month]"));
     for (String s : List.of("accounts", "transactions", "complaints", "surveys", "management_estimates", "price_changes")) {
