@@ -127,8 +127,10 @@ public final class HistoryGenerator {
         when(delivered, lit(1).plus(expr("cast(_qty * 20 as int)")).minus(when(col("_partial").lt(0.06), 1).otherwise(0))).as("qty_delivered"),
         col("promised_ts"),
         // Processed in 10 min to 5 h; premium, promised 1 h instead of 3, in 10 to 95 min: every tier
-        // meets its target about as often (59 %), so no processing gap is planted.
-        when(col("status").notEqual("cancelled"), expr("order_ts + make_dt_interval(0, 0, 10 + cast(_hours * if(tier = 'premium', 85, 290) as int), 0)")).as("processed_ts"),
+        // meets its target about as often (59 %), so no processing gap is planted. With nothing
+        // planted every tier is processed alike (for runs whose tiers share their targets).
+        when(col("status").notEqual("cancelled"), expr("order_ts + make_dt_interval(0, 0, 10 + cast(_hours * if(tier = 'premium' and " + planted + ", 85, 290) as int), 0)"))
+            .as("processed_ts"),
         when(delivered, when(late, expr("promised_ts + make_dt_interval(0, 2 + cast(_late * 200 as int), 0, 0)"))
             .otherwise(expr("promised_ts - make_dt_interval(0, cast(_hours * 40 as int), 0, 0)"))).as("delivered_ts"),
         col("status"),
@@ -136,15 +138,20 @@ public final class HistoryGenerator {
         col("order_ts").as("updated_ts"));
   }
 
-  /** About one complaint per 12 orders; late orders complain far more often. */
+  /**
+   * About one complaint per 12 orders; late orders complain far more often. How a case is handled
+   * (when it is answered and resolved, its wait, contacts and reopening) is drawn apart from what
+   * it is about, so no phase or category is handled worse than another.
+   */
   public Dataset<Row> complaints(Dataset<Row> transactions) {
     Column late = col("delivered_ts").gt(col("promised_ts"));
     Column c = col("_c");
-    Dataset<Row> t = transactions.withColumn("_c", u(col("order_id"), "complaint")).withColumn("_k", u(col("order_id"), "kind"));
+    Dataset<Row> t = transactions.withColumn("_c", u(col("order_id"), "complaint")).withColumn("_k", u(col("order_id"), "kind"))
+        .withColumn("_h", u(col("order_id"), "handling")).withColumn("_w", u(col("order_id"), "wait"));
     Dataset<Row> chosen = t.filter(when(late, c.lt(0.35)).otherwise(c.lt(0.055)));
     Column category = when(late, lit("late_delivery"))
         .when(col("_k").lt(0.35), "billing").when(col("_k").lt(0.6), "product_defect").when(col("_k").lt(0.85), "staff_attitude").otherwise("misleading_claim");
-    Column opened = expr("coalesce(delivered_ts, promised_ts) + make_dt_interval(0, 1 + cast(_k * 47 as int), 0, 0)");
+    Column opened = expr("coalesce(delivered_ts, promised_ts) + make_dt_interval(0, 1 + cast(_h * 47 as int), 0, 0)");
     return chosen.filter(opened.lt(expr(SNAPSHOT))).select(
         concat(lit("C"), col("order_id").substr(2, 20)).as("complaint_id"),
         col("account_id"),
@@ -152,13 +159,13 @@ public final class HistoryGenerator {
         opened.as("opened_ts"),
         when(category.equalTo("late_delivery"), "delivery").when(category.equalTo("misleading_claim"), "pre_sale").otherwise("post_sale").as("phase"),
         category.as("category"),
-        expr("element_at(array('email', 'phone', 'chat'), cast(_k * 3 as int) + 1)").as("channel"),
-        expr("coalesce(delivered_ts, promised_ts) + make_dt_interval(0, 1 + cast(_k * 47 as int), 10 + cast(_c * 600 as int), 0)").as("first_response_ts"),
-        when(u(col("order_id"), "resolve").lt(0.85), expr("coalesce(delivered_ts, promised_ts) + make_dt_interval(0, 3 + cast(_k * 150 as int), 0, 0)")).as("resolved_ts"),
-        expr("cast(_c * 6000 as int)").as("queue_wait_s"),
-        when(col("_k").lt(0.7), 1).otherwise(2).as("contacts"),
-        col("_k").gt(0.92).as("reopened"),
-        when(col("_k").lt(0.3), lit(10.0)).otherwise(lit(0.0)).cast("decimal(18,2)").as("compensation_amount"),
+        expr("element_at(array('email', 'phone', 'chat'), cast(_w * 3 as int) + 1)").as("channel"),
+        expr("coalesce(delivered_ts, promised_ts) + make_dt_interval(0, 1 + cast(_h * 47 as int), 10 + cast(_w * 200 as int), 0)").as("first_response_ts"),
+        when(u(col("order_id"), "resolve").lt(0.85), expr("coalesce(delivered_ts, promised_ts) + make_dt_interval(0, 3 + cast(_h * 150 as int), 0, 0)")).as("resolved_ts"),
+        expr("cast(_w * 2000 as int)").as("queue_wait_s"),
+        when(col("_w").lt(0.7), 1).otherwise(2).as("contacts"),
+        col("_h").gt(0.92).as("reopened"),
+        when(col("_w").lt(0.3), lit(10.0)).otherwise(lit(0.0)).cast("decimal(18,2)").as("compensation_amount"),
         opened.as("updated_ts"));
   }
 

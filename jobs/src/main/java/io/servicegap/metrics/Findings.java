@@ -209,11 +209,26 @@ public final class Findings {
       withRest = withRest.withColumn("rest_" + a, max(when(allCustomers, col(a))).over(figure).minus(col(a)));
     }
     double share = clusters.share();
+    Column target = lit(null).cast("double");
+    for (Map.Entry<String, Double> t : rules.targets().entrySet()) {
+      target = when(col("metric").equalTo(t.getKey()), lit(t.getValue())).otherwise(target);
+    }
+    // The figure's own spread draws its interval. A test reads the spread around the value it
+    // supposes (all customers' figure, or the target), and never less than all customers' spread
+    // per event would give a group of its size: a group with no failures at all is not certain.
+    Column own = col("y").divide(col("cn"));
+    Column restOwn = col("rest_y").divide(col("rest_cn"));
+    Column supposed = col("_parent_y").divide(col("_parent_cn"));
     Dataset<Row> parts = withRest
-        .withColumn("var", variance(col("y"), col("cn"), col("yy"), col("yn"), col("nn"), col("accounts"), col("event_yy"), col("event_yn"), col("event_nn"), col("events"), share))
+        .withColumn("_parent_y", col("rest_y").plus(col("y")))
+        .withColumn("_parent_cn", col("rest_cn").plus(col("cn")))
+        .withColumn("var", variance(own, groupSums(""), share))
+        .withColumn("_unit", max(when(allCustomers, variance(own, groupSums(""), share).multiply(col("cn")))).over(figure))
+        .withColumn("test_var", greatest(variance(supposed, groupSums(""), share), col("_unit").divide(col("cn"))))
+        .withColumn("target_var", greatest(variance(coalesce(target, own), groupSums(""), share), col("var")))
         .withColumn("rest_value", col("_parent_value").multiply(col("rest_n").plus(col("n"))).minus(col("value").multiply(col("n"))).divide(col("rest_n")))
-        .withColumn("rest_var", variance(col("rest_y"), col("rest_cn"), col("rest_yy"), col("rest_yn"), col("rest_nn"), col("rest_accounts"),
-            col("rest_event_yy"), col("rest_event_yn"), col("rest_event_nn"), col("rest_events"), share))
+        .withColumn("rest_var", variance(restOwn, groupSums("rest_"), share))
+        .withColumn("rest_test_var", greatest(variance(supposed, groupSums("rest_"), share), col("_unit").divide(col("rest_cn"))))
         .withColumn("accounts", col("accounts").divide(share))
         .withColumn("rest_accounts", col("rest_accounts").divide(share));
 
@@ -225,7 +240,8 @@ public final class Findings {
       figureName = when(col("metric").isin(d.getValue().minuend(), d.getValue().subtrahend()), lit(d.getKey())).otherwise(figureName);
       isSubtrahend = isSubtrahend.or(col("metric").equalTo(d.getValue().subtrahend()));
     }
-    List<String> fields = List.of("value", "n", "var", "accounts", "rest_value", "rest_n", "rest_var", "latest_value", "latest_se", "earlier_value", "earlier_var");
+    List<String> fields = List.of("value", "n", "var", "test_var", "target_var", "accounts", "rest_value", "rest_n", "rest_var", "rest_test_var",
+        "latest_value", "latest_se", "earlier_value", "earlier_var");
     Column part = struct(fields.stream().map(f -> col(f)).toArray(Column[]::new));
     List<Column> figureKeys = new ArrayList<>(List.of(col("segment"), col("phase"), col("price_tier"), col("gap"), figureName.as("metric"), col("subject_type"), col("subject")));
     Dataset<Row> paired = parts.withColumn("_part", part).withColumn("_subtrahend", isSubtrahend)
@@ -238,10 +254,13 @@ public final class Findings {
             combined(isDifference, "value", true).as("value"),
             when(isDifference, least(col("a.n"), col("b.n"))).otherwise(col("a.n")).as("n"),
             combined(isDifference, "var", false).as("var"),
+            combined(isDifference, "test_var", false).as("test_var"),
+            col("a.target_var").as("target_var"),
             when(isDifference, greatest(col("a.accounts"), col("b.accounts"))).otherwise(col("a.accounts")).as("accounts"),
             combined(isDifference, "rest_value", true).as("rest_value"),
             when(isDifference, least(col("a.rest_n"), col("b.rest_n"))).otherwise(col("a.rest_n")).as("rest_n"),
             combined(isDifference, "rest_var", false).as("rest_var"),
+            combined(isDifference, "rest_test_var", false).as("rest_test_var"),
             combined(isDifference, "latest_value", true).as("latest_value"),
             when(isDifference, sqrt(col("a.latest_se").multiply(col("a.latest_se")).plus(col("b.latest_se").multiply(col("b.latest_se")))))
                 .otherwise(col("a.latest_se")).as("latest_se"),
@@ -259,10 +278,6 @@ public final class Findings {
       what = when(is, h.what().contains("%s") ? format_string(h.what(), col("subject")) : lit(h.what())).otherwise(what);
       unit = when(is, lit(h.unit())).otherwise(unit);
     }
-    Column target = lit(null).cast("double");
-    for (Map.Entry<String, Double> t : rules.targets().entrySet()) {
-      target = when(col("metric").equalTo(t.getKey()), lit(t.getValue())).otherwise(target);
-    }
     Column simpleRate = col("is_rate").and(not(isDifference));
     Dataset<Row> described = figures
         .withColumn("higher_is_better", higher).withColumn("is_rate", rate).withColumn("what", what).withColumn("unit", unit)
@@ -274,15 +289,15 @@ public final class Findings {
     Column divisor = when(col("is_rate"), lit(1.0)).otherwise(lit(scale));
 
     Dataset<Row> againstRest = described
-        .filter(not(allCustomers).and(enough).and(col("rest_n").geq(rules.minSample())).and(col("var").plus(col("rest_var")).gt(0)))
+        .filter(not(allCustomers).and(enough).and(col("rest_n").geq(rules.minSample())).and(col("test_var").plus(col("rest_test_var")).gt(0)))
         .withColumn("test", lit("rest"))
-        .withColumn("p_value", Estimate.normalCdf(sign.multiply(col("value").minus(col("rest_value"))).divide(sqrt(col("var").plus(col("rest_var"))))))
+        .withColumn("p_value", Estimate.normalCdf(sign.multiply(col("value").minus(col("rest_value"))).divide(sqrt(col("test_var").plus(col("rest_test_var"))))))
         .withColumn("_reference", col("rest_value"))
         .withColumn("target", lit(null).cast("double"));
     Dataset<Row> againstTarget = described
-        .filter(col("_target").isNotNull().and(enough).and(col("var").gt(0)))
+        .filter(col("_target").isNotNull().and(enough).and(col("target_var").gt(0)))
         .withColumn("test", lit("target"))
-        .withColumn("p_value", Estimate.normalCdf(sign.multiply(col("value").minus(col("_target"))).divide(sqrt(col("var")))))
+        .withColumn("p_value", Estimate.normalCdf(sign.multiply(col("value").minus(col("_target"))).divide(sqrt(col("target_var")))))
         .withColumn("_reference", col("_target"))
         .withColumn("target", col("_target"));
     Dataset<Row> againstZero = described
@@ -315,17 +330,25 @@ public final class Findings {
     return when(isDifference, subtract ? a.minus(b) : a.plus(b)).otherwise(a);
   }
 
+  /** The window's sums of a group ({@code prefix} "") or of its rest ("rest_"), in the order {@link #variance} takes them. */
+  private static Column[] groupSums(String prefix) {
+    return java.util.stream.Stream.of("y", "cn", "yy", "yn", "nn", "accounts", "event_yy", "event_yn", "event_nn", "events")
+        .map(c -> col(prefix + c)).toArray(Column[]::new);
+  }
+
   /**
-   * The variance of a ratio estimate Σy / Σn: the larger of the one between accounts (linearised,
-   * G / (G − 1)) and the one between events, each over (Σn)². {@code share}: the share of accounts
-   * the sums were read from, which scales the variance back to all of them.
+   * The variance of a ratio estimate Σy / Σn, from the spread of its parts around {@code r}: the
+   * larger of the one between accounts (linearised, G / (G − 1)) and the one between events, each
+   * over (Σn)². {@code sums}: y, n, Σ y_a², Σ y_a n_a, Σ n_a², G, then the events' three sums of
+   * squares and E. {@code share}: the share of accounts the sums were read from, which scales the
+   * variance back to all of them.
    */
-  static Column variance(Column y, Column n, Column yy, Column yn, Column nn, Column accounts, Column eventYy, Column eventYn, Column eventNn, Column events, double share) {
-    Column r = y.divide(n);
-    Column g = accounts.cast("double");
-    Column e = events.cast("double");
-    Column between = when(g.geq(2), AccountClusters.residualSquares(yy, yn, nn, r).multiply(g).divide(g.minus(1)));
-    Column within = when(e.geq(2), AccountClusters.residualSquares(eventYy, eventYn, eventNn, r).multiply(e).divide(e.minus(1)));
+  static Column variance(Column r, Column[] sums, double share) {
+    Column n = sums[1];
+    Column g = sums[5].cast("double");
+    Column e = sums[9].cast("double");
+    Column between = when(g.geq(2), AccountClusters.residualSquares(sums[2], sums[3], sums[4], r).multiply(g).divide(g.minus(1)));
+    Column within = when(e.geq(2), AccountClusters.residualSquares(sums[6], sums[7], sums[8], r).multiply(e).divide(e.minus(1)));
     return greatest(coalesce(between, lit(0.0)), coalesce(within, lit(0.0))).multiply(share).divide(n.multiply(n));
   }
 

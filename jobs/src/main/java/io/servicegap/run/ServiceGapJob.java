@@ -162,14 +162,16 @@ public final class ServiceGapJob {
       clock.time(t.stage(), () -> stage(publisher, t.rows().apply(staged), t));
       written.add(t);
     }
-    // Asked while the staged tables it reads are still in place.
-    if (written.stream().anyMatch(t -> t.table() == OutputTables.FINDINGS) && !publisher.hasStagedRows(OutputTables.FINDINGS)) {
-      noFindings.set(plan.whyNoFindings().get());
-      manifest.noFindings(noFindings.get());
-      LOG.info(noFindings.get());
-    }
     Map<PlannedTable, Map<String, Long>> counted = new LinkedHashMap<>();
     clock.time("count staged rows", () -> written.forEach(t -> counted.put(t, rowsByPartition(publisher, t.table()))));
+    // Asked while the staged tables it reads are still in place.
+    counted.forEach((t, byPartition) -> {
+      if (t.table() == OutputTables.FINDINGS && byPartition.values().stream().mapToLong(Long::longValue).sum() == 0) {
+        noFindings.set(clock.time("explain no findings", () -> plan.whyNoFindings().get()));
+        manifest.noFindings(noFindings.get());
+        LOG.info(noFindings.get());
+      }
+    });
     // Only the tables this run produced: a run restricted to some families leaves the others be.
     List<TablePublisher.Scope> scopes = written.stream().map(t -> new TablePublisher.Scope(t.table(), t.owns())).toList();
     var published = clock.time("publish", () -> publisher.publish(scopes));

@@ -86,29 +86,37 @@ class FindingsTest extends MetricFixtures {
     Map<String, Row> tests = byKeys(tested);
     assertEquals(java.util.Set.of("smb/ALL/budget", "enterprise/ALL/premium"), tests.keySet(), "all customers has no rest to be compared with");
 
-    // smb · budget: r = 0.6; between accounts 220 − 2·0.6·300 + 0.36·500 = 40, × 20/19, over 100².
+    // smb · budget: r = 0.6; between accounts 220 − 2·0.6·300 + 0.36·500 = 40, × 20/19, over 100²: its interval's variance.
     double var = 40.0 * 20 / 19 / (100.0 * 100);
     // Between events: 60 − 72 + 36 = 24, × 100/99: smaller, so the accounts' variance counts.
     assertTrue(24.0 * 100 / 99 < 40.0 * 20 / 19);
-    // The rest: 740 of 900 orders, 180 accounts; r = 740/900; Σ y_a² 3280, Σ y_a n_a 3700, Σ n_a² 4500.
+    // The test supposes the group no different from all customers, 0.8: its spread around 0.8,
+    // 220 − 2·0.8·300 + 0.64·500 = 60, × 20/19 (events: 60 − 96 + 64 = 28, smaller); the rest's,
+    // 740 of 900 orders, 180 accounts: 3280 − 2·0.8·3700 + 0.64·4500 = 240, × 180/179 (events 132).
+    // Never less than all customers' spread per order would give: around 0.8, 3500 − 2·0.8·4000 +
+    // 0.64·5000 = 300, × 200/199, over 1000 orders: 0.3015 per order; for the rest's 900 orders
+    // 0.3015 / 900, more than its own 240 × 180/179 / 900².
+    double perOrder = 300.0 * 200 / 199 / 1000;
+    double testVar = Math.max(60.0 * 20 / 19 / (100.0 * 100), perOrder / 100);
+    double restVar = Math.max(240.0 * 180 / 179 / (900.0 * 900), perOrder / 900);
+    assertEquals(perOrder / 900, restVar, 1e-15);
     double r = 740.0 / 900;
-    double restVar = (3280 - 2 * r * 3700 + r * r * 4500) * 180 / 179 / (900.0 * 900);
-    double p = NORMAL.cumulativeProbability((0.6 - r) / Math.sqrt(var + restVar));
+    double p = NORMAL.cumulativeProbability((0.6 - r) / Math.sqrt(testVar + restVar));
     Row smb = tests.get("smb/ALL/budget");
-    assertEquals(p, smb.<Double>getAs("p_value"), 1e-7);
+    assertEquals(p, smb.<Double>getAs("p_value"), 1e-12);
     assertEquals(r, smb.<Double>getAs("parent_value"), 1e-12);
     assertEquals(900L, smb.<Long>getAs("parent_n"));
 
-    // enterprise · premium: r = 0.78, 700 − 2·0.78·780 + 0.6084·1000 = 91.6, × 40/39; the rest 644 of 800.
-    double varEnt = 91.6 * 40 / 39 / (200.0 * 200);
+    // enterprise · premium, 0.78 of 200 from 40 accounts: 700 − 2·0.8·780 + 0.64·1000 = 92, × 40/39;
+    // the rest, 644 of 800 from 160: 2800 − 2·0.8·3220 + 0.64·4000 = 208, × 160/159.
     double rEnt = 644.0 / 800;
-    double restVarEnt = (2800 - 2 * rEnt * 3220 + rEnt * rEnt * 4000) * 160 / 159 / (800.0 * 800);
-    double pEnt = NORMAL.cumulativeProbability((0.78 - rEnt) / Math.sqrt(varEnt + restVarEnt));
-    assertEquals(pEnt, tests.get("enterprise/ALL/premium").<Double>getAs("p_value"), 1e-7);
+    double pEnt = NORMAL.cumulativeProbability((0.78 - rEnt)
+        / Math.sqrt(Math.max(92.0 * 40 / 39 / (200.0 * 200), perOrder / 200) + Math.max(208.0 * 160 / 159 / (800.0 * 800), perOrder / 800)));
+    assertEquals(pEnt, tests.get("enterprise/ALL/premium").<Double>getAs("p_value"), 1e-12);
     // Benjamini–Hochberg over the two tests: q = p · 2 / 1 for the smaller, p · 2 / 2 for the larger.
     assertTrue(p < pEnt);
-    assertEquals(Math.min(1, 2 * p), smb.<Double>getAs("q_value"), 1e-7);
-    assertEquals(Math.min(1, pEnt), tests.get("enterprise/ALL/premium").<Double>getAs("q_value"), 1e-7);
+    assertEquals(Math.min(1, 2 * p), smb.<Double>getAs("q_value"), 1e-12);
+    assertEquals(Math.min(1, pEnt), tests.get("enterprise/ALL/premium").<Double>getAs("q_value"), 1e-12);
     assertTrue(2 * p < 0.05 && pEnt > 0.05, "the case is what it claims: " + 2 * p + ", " + pEnt);
 
     Map<String, Row> found = byKeys(Findings.build(metrics, null, sums, s, MAY));
@@ -219,8 +227,8 @@ class FindingsTest extends MetricFixtures {
     // P1: (0.5 − 0.02) / √((0.35 / 2z)² + (0.22 / 2z)²); P2: 0.1 / √((0.3 / 2z)² + (0.2 / 2z)²).
     double p1 = NORMAL.cumulativeProbability(-0.48 / Math.hypot(0.35 / (2 * Z), 0.22 / (2 * Z)));
     double p2 = NORMAL.cumulativeProbability(-0.1 / Math.hypot(0.3 / (2 * Z), 0.2 / (2 * Z)));
-    assertEquals(p1, tests.get("P1").<Double>getAs("p_value"), 1e-7);
-    assertEquals(p2, tests.get("P2").<Double>getAs("p_value"), 1e-7);
+    assertEquals(p1, tests.get("P1").<Double>getAs("p_value"), 1e-12);
+    assertEquals(p2, tests.get("P2").<Double>getAs("p_value"), 1e-12);
     List<Row> found = Findings.build(frame(METRICS_DDL), fee, none, s, MAY).collectAsList();
     assertEquals(1, found.size());
     Row f = found.get(0);
