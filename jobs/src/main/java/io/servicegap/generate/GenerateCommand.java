@@ -71,7 +71,7 @@ public final class GenerateCommand {
     int files = (int) Math.max(1, o.orders() / 1_000_000);
     write(g.accounts(o.orders()).coalesce(Math.max(1, files / 10)), o, "accounts");
     write(transactions.repartition(files), o, "transactions");
-    write(g.complaints(transactions).coalesce(Math.max(1, files / 4)), o, "complaints");
+    write(g.complaints(transactions, g.accounts(o.orders())).coalesce(Math.max(1, files / 4)), o, "complaints");
     write(g.surveys(transactions).repartition(Math.max(1, files * 2)), o, "surveys");
     write(g.managementEstimates().coalesce(1), o, "management_estimates");
     write(g.priceChanges().coalesce(1), o, "price_changes");
