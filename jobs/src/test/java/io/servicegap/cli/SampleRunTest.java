@@ -432,6 +432,7 @@ class SampleRunTest extends SparkTestBase {
       assertTrue(rankOf.containsKey(p), p + " not among the findings " + rankOf.keySet());
       last = Math.max(last, rankOf.get(p));
     }
+    assertTrue(last <= 10, "the planted gaps are the first ten findings, the last of them ranks " + last);
     for (Row f : findings) {
       if (f.<Integer>getAs("rank") > last) {
         break;
