@@ -78,7 +78,11 @@ public final class AccountClusters {
    * @param window the findings window, or null
    * @param windowMetrics the metrics the findings test, the only ones summed per grouping set
    */
-  public static Clusters measure(List<MetricFamily> families, MeasuredEvents in, double share, Window window, Set<String> windowMetrics) {
+  public static Clusters measure(List<MetricFamily> families, MeasuredEvents all, double share, Window window, Set<String> windowMetrics) {
+    // Every kind of event is an account's own (churn after an instant reads the account's next
+    // order; an answer meets its own order), so a share of the accounts is drawn before the kinds
+    // are derived, and derives them from that share alone.
+    MeasuredEvents in = share < 1 ? ofShare(all, share) : all;
     Map<String, StateSet> sets = new LinkedHashMap<>();
     families.forEach(f -> f.stateSets(in).forEach(s -> sets.putIfAbsent(s.name(), s)));
     Map<EventKind, List<Column>> byKind = new LinkedHashMap<>();
@@ -100,9 +104,6 @@ public final class AccountClusters {
     Dataset<Row> rows = null;
     for (Map.Entry<EventKind, List<Column>> kind : byKind.entrySet()) {
       Dataset<Row> events = kind.getKey().events().apply(in);
-      if (share < 1) {
-        events = events.filter(pmod(xxhash64(col(ACCOUNT)), lit(1_000_000L)).lt(Math.round(share * 1_000_000)));
-      }
       List<Column> select = new ArrayList<>(List.of(col(ACCOUNT), col(EventKeys.EVENT_DATE)));
       GroupingSets.KEYS.forEach(k -> select.add(col(k)));
       select.add(explode(array(kind.getValue().toArray(Column[]::new))).as("_f"));
@@ -115,6 +116,14 @@ public final class AccountClusters {
     Dataset<Row> windowSums = window == null ? null : windowSums(perAccount, windowMetrics);
     return new Clusters(in.shared().materialize("design_effects", effects),
         windowSums == null ? null : in.shared().materialize("window_clusters", windowSums), share);
+  }
+
+  /** The events of a share of the accounts, chosen by a hash of the account id. */
+  private static MeasuredEvents ofShare(MeasuredEvents in, double share) {
+    java.util.function.UnaryOperator<Dataset<Row>> drawn =
+        d -> d == null ? null : d.filter(pmod(xxhash64(col(ACCOUNT)), lit(1_000_000L)).lt(Math.round(share * 1_000_000)));
+    return new MeasuredEvents(drawn.apply(in.orders()), drawn.apply(in.orderHistory()), drawn.apply(in.complaints()), drawn.apply(in.answers()),
+        in.estimates(), in.settings(), in.run(), in.z(), in.shared());
   }
 
   /** An event's part in a figure: its keys, numerator and denominator; null when it has none. */

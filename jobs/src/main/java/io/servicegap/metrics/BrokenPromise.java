@@ -104,6 +104,15 @@ public final class BrokenPromise implements MetricFamily {
   }
 
   @Override
+  public List<Headline> headlines() {
+    return List.of(
+        Headline.difference(PhaseImpact.GAP, "broken_promise_penalty", "perception_promise_kept", "perception_promise_broken", false, false,
+            "perception after a broken promise, below a kept one's, by", "answers", true),
+        Headline.difference(PhaseImpact.GAP, "broken_promise_churn_lift", "retention_promise_kept", "retention_promise_broken", false, true,
+            "retention after a broken promise, below a kept one's, by", "orders", true));
+  }
+
+  @Override
   public List<StateSet> stateSets(MeasuredEvents in) {
     return List.of(perception(in.settings()), retention());
   }

@@ -71,6 +71,13 @@ public final class CommunicationGap implements MetricFamily {
   }
 
   @Override
+  public List<Headline> headlines() {
+    return List.of(
+        Headline.of(GAP, "otif_rate", "all", true, true, "of orders on time and in full", "orders"),
+        Headline.of(GAP, "promise_kept_rate", "all", true, true, "of orders kept every promise (time, quantity, price)", "orders"));
+  }
+
+  @Override
   public List<Histogram> histograms(MeasuredEvents in) {
     Column late = late(onTime(in.settings().deliveryToleranceHours()));
     return List.of(new Histogram(GAP, "gap4/lateness", EventKind.ORDERS, eligible(in.run().cutoff()).and(late), "all", null, hoursLate(),

@@ -40,6 +40,13 @@ public final class CustomerGap implements MetricFamily {
   }
 
   @Override
+  public List<Headline> headlines() {
+    return List.of(
+        Headline.of(GAP, "servqual_gap", "all", true, false, "perception minus expectation (servqual gap)", "answers"),
+        Headline.of(GAP, "gap_mean", "element", true, false, "perception minus expectation on %s", "answers"));
+  }
+
+  @Override
   public List<StateSet> stateSets(MeasuredEvents in) {
     return List.of(dimensionStates(in.settings()));
   }

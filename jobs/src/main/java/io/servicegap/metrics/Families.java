@@ -35,6 +35,13 @@ public final class Families {
     return List.copyOf(found);
   }
 
+  /** Every family's headline figures: what the findings test. */
+  public static List<Headline> headlines() {
+    List<Headline> all = new ArrayList<>();
+    METRICS.forEach(f -> all.addAll(f.headlines()));
+    return List.copyOf(all);
+  }
+
   /** Every family name servicegap.metrics.families accepts, in order. */
   public static List<String> names() {
     List<String> names = new ArrayList<>();

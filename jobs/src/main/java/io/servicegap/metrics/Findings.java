@@ -54,36 +54,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
 public final class Findings {
   private Findings() {}
 
-  /**
-   * A headline figure: where it lives in gap_metrics, whether higher is better, and how a sentence
-   * names it.
-   *
-   * @param what for a rate, what the share is of ("of orders on time and in full"); for a mean, what it measures
-   * @param unit what n counts
-   */
-  record Headline(String gap, String metric, String subjectType, boolean higherIsBetter, boolean rate, String what, String unit) {}
-
-  static final List<Headline> HEADLINES = List.of(
-      new Headline("gap4", "otif_rate", "all", true, true, "of orders on time and in full", "orders"),
-      new Headline("gap4", "promise_kept_rate", "all", true, true, "of orders kept every promise (time, quantity, price)", "orders"),
-      new Headline("gap3", "compliance_rate", "standard", true, true, "of %s events within standard", "events"),
-      new Headline("recovery", "resolution_rate", "all", true, true, "of complaints resolved", "complaints"),
-      new Headline("gap5", "servqual_gap", "all", true, false, "perception minus expectation (servqual gap)", "answers"),
-      new Headline("gap5", "gap_mean", "element", true, false, "perception minus expectation on %s", "answers"),
-      new Headline("impact", "negative_impact", "all", false, true, "retention lost after failed experiences", "responses"),
-      new Headline("impact", "broken_promise_penalty", "all", false, false, "perception after a broken promise, below a kept one's, by", "answers"),
-      new Headline("impact", "broken_promise_churn_lift", "all", false, true, "retention after a broken promise, below a kept one's, by", "orders"));
-
-  /** A headline that is one figure minus another, tested from the two: rates or means. */
-  record Difference(String minuend, String subtrahend, boolean rates) {}
-
-  static final Map<String, Difference> DIFFERENCES = Map.of(
-      "negative_impact", new Difference("retention_met", "retention_failed", true),
-      "broken_promise_penalty", new Difference("perception_promise_kept", "perception_promise_broken", false),
-      "broken_promise_churn_lift", new Difference("retention_promise_kept", "retention_promise_broken", true));
-
-  /** Figures whose neutral value is 0: for all customers, tested against it. */
-  private static final List<String> AGAINST_ZERO = List.of("broken_promise_penalty", "broken_promise_churn_lift");
+  /** The headline figures every family declares. */
+  private static final List<Headline> HEADLINES = Families.headlines();
 
   private static final List<String> KEYS = List.of("segment", "phase", "price_tier", "gap", "metric", "subject_type", "subject");
 
@@ -91,12 +63,11 @@ public final class Findings {
   public static Set<String> testedMetrics() {
     Set<String> metrics = new LinkedHashSet<>();
     for (Headline h : HEADLINES) {
-      Difference d = DIFFERENCES.get(h.metric());
-      if (d == null) {
-        metrics.add(h.metric());
+      if (h.isDifference()) {
+        metrics.add(h.minuend());
+        metrics.add(h.subtrahend());
       } else {
-        metrics.add(d.minuend());
-        metrics.add(d.subtrahend());
+        metrics.add(h.metric());
       }
     }
     return metrics;
@@ -171,12 +142,8 @@ public final class Findings {
     double scale = settings.dimensions().values().stream().mapToDouble(d -> d.max() - d.min()).average().orElse(1.0);
     Column headline = lit(false);
     for (Headline h : HEADLINES) {
-      if (!DIFFERENCES.containsKey(h.metric())) {
-        headline = headline.or(col("gap").equalTo(h.gap()).and(col("metric").equalTo(h.metric())).and(col("subject_type").equalTo(h.subjectType())));
-      }
-    }
-    for (Difference d : DIFFERENCES.values()) {
-      headline = headline.or(col("gap").equalTo("impact").and(col("metric").isin(d.minuend(), d.subtrahend())).and(col("subject_type").equalTo("all")));
+      Column metric = h.isDifference() ? col("metric").isin(h.minuend(), h.subtrahend()) : col("metric").equalTo(h.metric());
+      headline = headline.or(col("gap").equalTo(h.gap()).and(metric).and(col("subject_type").equalTo(h.subjectType())));
     }
     Column nd = col("n").cast("double");
     Column se = col("ci_high").minus(col("ci_low")).divide(2 * z);
@@ -236,9 +203,17 @@ public final class Findings {
     // both, is left out: it only narrows the difference's spread).
     Column figureName = col("metric");
     Column isSubtrahend = lit(false);
-    for (Map.Entry<String, Difference> d : DIFFERENCES.entrySet()) {
-      figureName = when(col("metric").isin(d.getValue().minuend(), d.getValue().subtrahend()), lit(d.getKey())).otherwise(figureName);
-      isSubtrahend = isSubtrahend.or(col("metric").equalTo(d.getValue().subtrahend()));
+    List<String> differences = new ArrayList<>();
+    List<String> neutralZero = new ArrayList<>();
+    for (Headline h : HEADLINES) {
+      if (h.isDifference()) {
+        figureName = when(col("gap").equalTo(h.gap()).and(col("metric").isin(h.minuend(), h.subtrahend())), lit(h.metric())).otherwise(figureName);
+        isSubtrahend = isSubtrahend.or(col("gap").equalTo(h.gap()).and(col("metric").equalTo(h.subtrahend())));
+        differences.add(h.metric());
+      }
+      if (h.againstZero()) {
+        neutralZero.add(h.metric());
+      }
     }
     List<String> fields = List.of("value", "n", "var", "test_var", "target_var", "accounts", "rest_value", "rest_n", "rest_var", "rest_test_var",
         "latest_value", "latest_se", "earlier_value", "earlier_var");
@@ -247,7 +222,7 @@ public final class Findings {
     Dataset<Row> paired = parts.withColumn("_part", part).withColumn("_subtrahend", isSubtrahend)
         .groupBy(figureKeys.toArray(Column[]::new))
         .agg(first(when(not(col("_subtrahend")), col("_part")), true).as("a"), first(when(col("_subtrahend"), col("_part")), true).as("b"));
-    Column isDifference = col("metric").isin(DIFFERENCES.keySet().toArray());
+    Column isDifference = col("metric").isin(differences.toArray());
     Dataset<Row> figures = paired
         .filter(col("a").isNotNull().and(not(isDifference).or(col("b").isNotNull())))
         .select(col("segment"), col("phase"), col("price_tier"), col("gap"), col("metric"), col("subject_type"), col("subject"),
@@ -301,7 +276,7 @@ public final class Findings {
         .withColumn("_reference", col("_target"))
         .withColumn("target", col("_target"));
     Dataset<Row> againstZero = described
-        .filter(allCustomers.and(col("metric").isin(AGAINST_ZERO.toArray())).and(enough).and(col("var").gt(0)))
+        .filter(allCustomers.and(col("metric").isin(neutralZero.toArray())).and(enough).and(col("var").gt(0)))
         .withColumn("test", lit("zero"))
         .withColumn("p_value", Estimate.normalCdf(sign.multiply(col("value")).divide(sqrt(col("var")))))
         .withColumn("_reference", lit(0.0))

@@ -25,6 +25,11 @@ public interface MetricFamily {
     return List.of();
   }
 
+  /** The headline figures the findings test, each a declared {@link Figure} of the family's sets (or a difference of two). */
+  default List<Headline> headlines() {
+    return List.of();
+  }
+
   /** The family's tidy rows (columns of {@link MetricTable#COLUMNS}) from the rolled-up states. */
   Dataset<Row> metrics(RolledStates states, MeasuredEvents in);
 

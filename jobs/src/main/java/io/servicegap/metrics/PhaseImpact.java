@@ -68,6 +68,12 @@ public final class PhaseImpact implements MetricFamily {
   }
 
   @Override
+  public List<Headline> headlines() {
+    return List.of(Headline.difference(GAP, "negative_impact", "retention_met", "retention_failed", false, true, "retention lost after failed experiences", "responses",
+        false));
+  }
+
+  @Override
   public List<StateSet> stateSets(MeasuredEvents in) {
     return List.of(responses());
   }

@@ -62,6 +62,11 @@ public final class RecoveryGap implements MetricFamily {
   }
 
   @Override
+  public List<Headline> headlines() {
+    return List.of(Headline.of(GAP, "resolution_rate", "all", true, true, "of complaints resolved", "complaints"));
+  }
+
+  @Override
   public List<StateSet> stateSets(MeasuredEvents in) {
     return List.of(complaints(), orders(), satisfaction(in));
   }

@@ -73,6 +73,11 @@ public final class StandardsGap implements MetricFamily {
   }
 
   @Override
+  public List<Headline> headlines() {
+    return List.of(Headline.of(GAP, "compliance_rate", "standard", true, true, "of %s events within standard", "events"));
+  }
+
+  @Override
   public List<StateSet> stateSets(MeasuredEvents in) {
     return in.settings().standards().values().stream().map(s -> compliance(s, in)).toList();
   }

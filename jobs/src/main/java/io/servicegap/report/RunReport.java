@@ -85,7 +85,7 @@ public final class RunReport {
     };
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("run", Map.of("run_id", run.runId(), "as_of", run.asOf().toString(), "grain", grain.label(), "from", earliest.toString(), "to", latest.toString(),
-        "min_sample", settings.minSample()));
+        "min_sample", settings.minSample(), "fdr", settings.findings().fdr()));
     Dataset<Row> metrics = table(OutputTables.GAP_METRICS);
     Dataset<Row> window = metrics == null ? null
         : metrics.filter(col("grain").equalTo(grain.label()).and(col("period_start").between(lit(Date.valueOf(earliest)), lit(Date.valueOf(latest)))));
