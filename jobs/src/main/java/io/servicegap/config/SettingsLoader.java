@@ -193,7 +193,7 @@ public final class SettingsLoader {
     if (minSample < 0) {
       problems.add("servicegap.stats.min-sample must be >= 0");
     }
-    long clusterAccounts = get(problems, "servicegap.stats.cluster-accounts", () -> sg.getLong("stats.cluster-accounts"), 20_000L);
+    long clusterAccounts = get(problems, "servicegap.stats.cluster-accounts", () -> sg.getLong("stats.cluster-accounts"), 10_000L);
     if (clusterAccounts < 100) {
       problems.add("servicegap.stats.cluster-accounts must be >= 100");
     }

@@ -110,7 +110,7 @@ public final class AccountClusters {
       Dataset<Row> exploded = events.select(select.toArray(Column[]::new)).filter(col("_f").isNotNull());
       rows = rows == null ? exploded : rows.unionByName(exploded);
     }
-    Dataset<Row> perAccount = in.shared().materialize("account_clusters", perAccount(inPeriods(rows, in, window)));
+    Dataset<Row> perAccount = in.shared().materialize("account_clusters", perAccount(inPeriods(daily(rows), in, window)));
     Dataset<Row> effects = designEffects(perAccount);
     effects = effects.unionByName(differenceEffects(effects, differences, differenceSets));
     Dataset<Row> windowSums = window == null ? null : windowSums(perAccount, windowMetrics);
@@ -173,18 +173,33 @@ public final class AccountClusters {
     return keys;
   }
 
-  /** Each account's sums per period, finest key and figure, with its events' own sums of squares. */
-  private static Dataset<Row> perAccount(Dataset<Row> rows) {
+  /**
+   * Each account's sums per day, finest key and figure, with its events' own sums of squares and
+   * count: the periods of every grain then add these up, not the events (a response's answers,
+   * given on one day, are one row here).
+   */
+  private static Dataset<Row> daily(Dataset<Row> rows) {
     Dataset<Row> flat = rows.select(
-        col(ACCOUNT), col("_p." + Periods.GRAIN).as(Periods.GRAIN), col("_p." + Periods.PERIOD_START).as(Periods.PERIOD_START),
-        col("segment"), col("phase"), col("price_tier"), col("_f.gap").as("gap"), col("_f.metric").as("metric"),
+        col(ACCOUNT), col(EventKeys.EVENT_DATE), col("segment"), col("phase"), col("price_tier"), col("_f.gap").as("gap"), col("_f.metric").as("metric"),
         col("_f.subject_type").as("subject_type"), col("_f.subject").as("subject"), col("_f.y").as("y"), col("_f.n").as("n"));
-    List<Column> keys = cellKeys();
-    keys.add(col(ACCOUNT));
+    List<Column> keys = new ArrayList<>(List.of(col(ACCOUNT), col(EventKeys.EVENT_DATE)));
+    GroupingSets.KEYS.forEach(k -> keys.add(col(k)));
+    FIGURE_KEYS.forEach(k -> keys.add(col(k)));
     return flat.groupBy(keys.toArray(Column[]::new)).agg(
         sum(col("y")).as("y"), sum(col("n")).as("n"),
         sum(col("y").multiply(col("y"))).as("event_yy"), sum(col("y").multiply(col("n"))).as("event_yn"),
         sum(col("n").multiply(col("n"))).as("event_nn"), count(lit(1)).as("events"));
+  }
+
+  /** Each account's sums per period (of every grain, and the findings window), finest key and figure. */
+  private static Dataset<Row> perAccount(Dataset<Row> daily) {
+    List<Column> keys = cellKeys();
+    keys.add(col(ACCOUNT));
+    Dataset<Row> flat = daily.withColumn(Periods.GRAIN, col("_p." + Periods.GRAIN)).withColumn(Periods.PERIOD_START, col("_p." + Periods.PERIOD_START));
+    return flat.groupBy(keys.toArray(Column[]::new)).agg(
+        sum(col("y")).as("y"), sum(col("n")).as("n"),
+        sum(col("event_yy")).as("event_yy"), sum(col("event_yn")).as("event_yn"),
+        sum(col("event_nn")).as("event_nn"), sum(col("events")).as("events"));
   }
 
   /**
