@@ -40,9 +40,11 @@ import org.apache.spark.sql.types.DataTypes;
  * (segment × phase × tier), and from them:
  *
  * <ul>
- *   <li>a design effect per figure and grain: the linearised (ratio-estimator) variance with
- *       accounts as clusters over the variance with events as units, pooled over the periods and
- *       finest keys, never below 1. gap_metrics intervals are widened by it ({@link #widen});
+ *   <li>a design effect per figure and period of each grain: the linearised (ratio-estimator)
+ *       variance with accounts as clusters over the variance with events as units, pooled over the
+ *       period's finest keys, never below 1. gap_metrics intervals are widened by it
+ *       ({@link #widen}); a period's intervals depend on its own events only, so a backfill or a
+ *       rerun draws them alike;
  *   <li>over the findings window, per key combination of all 8 grouping sets: the sums of the
  *       cluster-robust variance and the number of accounts, which the findings test reads.
  * </ul>
@@ -61,7 +63,7 @@ public final class AccountClusters {
   private AccountClusters() {}
 
   /**
-   * @param designEffects grain, gap, metric, subject_type, subject, design_effect
+   * @param designEffects grain, period_start, gap, metric, subject_type, subject, design_effect
    * @param window over the findings window, per segment, phase, price tier (with ALL) and figure:
    *     the sums {@code y}, {@code n}, the per-account sums of squares {@code yy}, {@code yn},
    *     {@code nn}, {@code accounts}, and the per-event ones ({@code event_yy}, {@code event_yn},
@@ -211,9 +213,9 @@ public final class AccountClusters {
   }
 
   /**
-   * Per figure and grain: the variance between accounts over the variance between events, each
-   * with its small-sample factor (G / (G − 1), E / (E − 1)), summed over every period and finest
-   * key with two accounts or more, never below 1.
+   * Per figure and period of a grain: the variance between accounts over the variance between
+   * events, each with its small-sample factor (G / (G − 1), E / (E − 1)), summed over the period's
+   * finest keys with two accounts or more, never below 1.
    */
   private static Dataset<Row> designEffects(Dataset<Row> perAccount) {
     Dataset<Row> cells = perAccount.groupBy(cellKeys().toArray(Column[]::new)).agg(
@@ -227,15 +229,18 @@ public final class AccountClusters {
     Column e = col("events").cast(DataTypes.DoubleType);
     Column between = residualSquares(col("account_yy"), col("account_yn"), col("account_nn"), r).multiply(g).divide(g.minus(1));
     Column within = residualSquares(col("event_yy"), col("event_yn"), col("event_nn"), r).multiply(e).divide(e.minus(1));
-    List<Column> keys = new ArrayList<>(List.of(col(Periods.GRAIN)));
+    List<Column> keys = new ArrayList<>(List.of(col(Periods.GRAIN), col(Periods.PERIOD_START)));
     FIGURE_KEYS.forEach(k -> keys.add(col(k)));
+    // Six decimals: the sums' last bits follow the order partitions merge in, and a rerun (or a
+    // run of fewer families, partitioned otherwise) must draw the same intervals.
     return cells.filter(col("accounts").geq(2))
-        .select(col(Periods.GRAIN), col("gap"), col("metric"), col("subject_type"), col("subject"), between.as("between"), within.as("within"))
+        .select(col(Periods.GRAIN), col(Periods.PERIOD_START), col("gap"), col("metric"), col("subject_type"), col("subject"), between.as("between"),
+            within.as("within"))
         .groupBy(keys.toArray(Column[]::new))
         .agg(sum(col("between")).as("between"), sum(col("within")).as("within"))
         .filter(col("within").gt(0))
-        .select(col(Periods.GRAIN), col("gap"), col("metric"), col("subject_type"), col("subject"),
-            greatest(lit(1.0), col("between").divide(col("within"))).as("design_effect"));
+        .select(col(Periods.GRAIN), col(Periods.PERIOD_START), col("gap"), col("metric"), col("subject_type"), col("subject"),
+            org.apache.spark.sql.functions.round(greatest(lit(1.0), col("between").divide(col("within"))), 6).as("design_effect"));
   }
 
   /** A difference widens as the more clustered of its two figures, per grain and subject. */
@@ -246,9 +251,10 @@ public final class AccountClusters {
       String gap = gap(sets.get(i), d);
       Dataset<Row> parts = effects.filter(col("gap").equalTo(gap).and(col("subject_type").equalTo(subjectType(sets.get(i), d)))
           .and(col("metric").isin(d.numerator(), d.denominator())));
-      out = out.unionByName(parts.groupBy(col(Periods.GRAIN), col("gap"), col("subject_type"), col("subject"))
+      out = out.unionByName(parts.groupBy(col(Periods.GRAIN), col(Periods.PERIOD_START), col("gap"), col("subject_type"), col("subject"))
           .agg(max(col("design_effect")).as("design_effect"))
-          .select(col(Periods.GRAIN), col("gap"), lit(d.metric()).as("metric"), col("subject_type"), col("subject"), col("design_effect")));
+          .select(col(Periods.GRAIN), col(Periods.PERIOD_START), col("gap"), lit(d.metric()).as("metric"), col("subject_type"), col("subject"),
+              col("design_effect")));
     }
     return out;
   }
@@ -289,8 +295,10 @@ public final class AccountClusters {
     for (Map.Entry<String, Figure.Shape> s : shapes.entrySet()) {
       shape = when(col("metric").equalTo(s.getKey()), lit(s.getValue().name())).otherwise(shape);
     }
-    Dataset<Row> effects = designEffects.select(col(Periods.GRAIN), col("gap"), col("metric"), col("subject_type"), col("subject"), col("design_effect").as("_deff"));
-    Dataset<Row> joined = metrics.join(broadcast(effects), io.servicegap.keys.JoinKeys.of(Periods.GRAIN, "gap", "metric", "subject_type", "subject"), "left");
+    Dataset<Row> effects = designEffects.select(col(Periods.GRAIN), col(Periods.PERIOD_START), col("gap"), col("metric"), col("subject_type"), col("subject"),
+        col("design_effect").as("_deff"));
+    Dataset<Row> joined = metrics.join(broadcast(effects),
+        io.servicegap.keys.JoinKeys.of(Periods.GRAIN, Periods.PERIOD_START, "gap", "metric", "subject_type", "subject"), "left");
     Column d = coalesce(col("_deff"), lit(1.0));
     Column nEffective = col("n").cast(DataTypes.DoubleType).divide(d);
     Column wilson = Estimate.rate(col("value").multiply(nEffective), nEffective, z);

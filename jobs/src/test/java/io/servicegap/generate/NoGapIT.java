@@ -46,7 +46,11 @@ class NoGapIT extends SparkTestBase {
       found.forEach(f -> sentences.add("seed " + seed + ": " + f.getAs("sentence") + " (q " + f.getAs("q_value") + ")"));
       if (found.isEmpty()) {
         assertTrue(run.out().contains("what to look at first: no findings: nothing beyond chance, none of the "), run.out());
-        String manifest = Files.readString(Files.list(tables.resolve("_runs")).findFirst().orElseThrow());
+        Path runManifest;
+        try (var runs = Files.list(tables.resolve("_runs"))) {
+          runManifest = runs.filter(p -> p.getFileName().toString().endsWith(".json") && !p.getFileName().toString().startsWith(".")).findFirst().orElseThrow();
+        }
+        String manifest = Files.readString(runManifest);
         assertTrue(manifest.contains("\"no_findings\""), manifest);
       }
     }
