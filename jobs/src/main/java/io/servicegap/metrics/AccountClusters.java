@@ -63,7 +63,8 @@ public final class AccountClusters {
   private AccountClusters() {}
 
   /**
-   * @param designEffects grain, period_start, gap, metric, subject_type, subject, design_effect
+   * @param designEffects grain, period_start, gap, metric, subject_type, subject, design_effect and
+   *     the figure's shape (a {@link Figure.Shape} name)
    * @param window over the findings window, per segment, phase, price tier (with ALL) and figure:
    *     the sums {@code y}, {@code n}, the per-account sums of squares {@code yy}, {@code yn},
    *     {@code nn}, {@code accounts}, and the per-event ones ({@code event_yy}, {@code event_yn},
@@ -90,8 +91,10 @@ public final class AccountClusters {
     Map<EventKind, List<Column>> byKind = new LinkedHashMap<>();
     List<Figure> differences = new ArrayList<>();
     List<StateSet> differenceSets = new ArrayList<>();
+    Column shape = lit(null).cast(DataTypes.StringType);
     for (StateSet s : sets.values()) {
       for (Figure f : s.figures()) {
+        shape = when(col("metric").equalTo(f.metric()), lit(f.shape().name())).otherwise(shape);
         if (f.shape() == Figure.Shape.DIFFERENCE) {
           differences.add(f);
           differenceSets.add(s);
@@ -114,7 +117,7 @@ public final class AccountClusters {
     }
     Dataset<Row> perAccount = in.shared().materialize("account_clusters", perAccount(inPeriods(daily(rows), in, window)));
     Dataset<Row> effects = designEffects(perAccount);
-    effects = effects.unionByName(differenceEffects(effects, differences, differenceSets));
+    effects = effects.unionByName(differenceEffects(effects, differences, differenceSets)).withColumn("shape", shape);
     Dataset<Row> windowSums = window == null ? null : windowSums(perAccount, windowMetrics);
     return new Clusters(in.shared().materialize("design_effects", effects),
         windowSums == null ? null : in.shared().materialize("window_clusters", windowSums), share);
@@ -283,27 +286,23 @@ public final class AccountClusters {
   }
 
   /**
-   * gap_metrics rows with their intervals widened by their figure's design effect at their grain:
+   * gap_metrics rows with their intervals widened by their figure's design effect in their period:
    * a rate's Wilson interval drawn at n / design effect, a mean's or a difference's half-widths
    * times √(design effect). Rows of no declared figure are left as they are.
    */
-  public static Dataset<Row> widen(Dataset<Row> metrics, Dataset<Row> designEffects, Map<String, Figure.Shape> shapes, double z) {
+  public static Dataset<Row> widen(Dataset<Row> metrics, Dataset<Row> designEffects, double z) {
     if (designEffects == null) {
       return metrics;
     }
-    Column shape = lit(null).cast(DataTypes.StringType);
-    for (Map.Entry<String, Figure.Shape> s : shapes.entrySet()) {
-      shape = when(col("metric").equalTo(s.getKey()), lit(s.getValue().name())).otherwise(shape);
-    }
     Dataset<Row> effects = designEffects.select(col(Periods.GRAIN), col(Periods.PERIOD_START), col("gap"), col("metric"), col("subject_type"), col("subject"),
-        col("design_effect").as("_deff"));
+        col("design_effect").as("_deff"), col("shape").as("_shape"));
     Dataset<Row> joined = metrics.join(broadcast(effects),
         io.servicegap.keys.JoinKeys.of(Periods.GRAIN, Periods.PERIOD_START, "gap", "metric", "subject_type", "subject"), "left");
     Column d = coalesce(col("_deff"), lit(1.0));
     Column nEffective = col("n").cast(DataTypes.DoubleType).divide(d);
     Column wilson = Estimate.rate(col("value").multiply(nEffective), nEffective, z);
     Column widened = col("_deff").isNotNull().and(col("ci_low").isNotNull());
-    Column isRate = shape.equalTo(Figure.Shape.RATE.name());
+    Column isRate = col("_shape").equalTo(Figure.Shape.RATE.name());
     Column low = when(widened.and(isRate), wilson.getField("ci_low"))
         .when(widened, col("value").minus(col("value").minus(col("ci_low")).multiply(sqrt(d))))
         .otherwise(col("ci_low"));
@@ -311,12 +310,5 @@ public final class AccountClusters {
         .when(widened, col("value").plus(col("ci_high").minus(col("value")).multiply(sqrt(d))))
         .otherwise(col("ci_high"));
     return joined.withColumn("ci_low", low).withColumn("ci_high", high).select(metrics.columns()[0], java.util.Arrays.copyOfRange(metrics.columns(), 1, metrics.columns().length));
-  }
-
-  /** Every declared figure's shape, by metric name. */
-  public static Map<String, Figure.Shape> shapes(List<MetricFamily> families, MeasuredEvents in) {
-    Map<String, Figure.Shape> shapes = new LinkedHashMap<>();
-    families.forEach(f -> f.stateSets(in).forEach(s -> s.figures().forEach(fig -> shapes.putIfAbsent(fig.metric(), fig.shape()))));
-    return shapes;
   }
 }

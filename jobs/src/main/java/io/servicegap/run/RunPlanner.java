@@ -148,7 +148,7 @@ final class RunPlanner {
     double share = accounts <= settings.clusterAccounts() ? 1.0 : (double) settings.clusterAccounts() / accounts;
     AccountClusters.Clusters measured = AccountClusters.measure(running, events, share, window, Findings.testedMetrics());
     clusters.set(measured);
-    Dataset<Row> all = AccountClusters.widen(RollupRunner.measure(running, events), measured.designEffects(), AccountClusters.shapes(running, events), events.z());
+    Dataset<Row> all = AccountClusters.widen(RollupRunner.measure(running, events), measured.designEffects(), events.z());
     // Sums of doubles depend on the order partitions are merged in; 12 decimals keep re-runs and
     // cluster runs bit-identical without losing anything an analyst could see.
     for (String c : List.of("value", "ci_low", "ci_high")) {

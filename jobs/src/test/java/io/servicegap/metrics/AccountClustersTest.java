@@ -49,7 +49,7 @@ class AccountClustersTest extends MetricFixtures {
     List<MetricFamily> families = List.of(new CommunicationGap(), new CustomerGap());
     clusters = AccountClusters.measure(families, in, 1.0, new AccountClusters.Window(LocalDate.parse("2026-05-01"), LocalDate.parse("2026-05-31")),
         Set.of("otif_rate"));
-    widened = AccountClusters.widen(RollupRunner.measure(families, in), clusters.designEffects(), AccountClusters.shapes(families, in), in.z()).cache();
+    widened = AccountClusters.widen(RollupRunner.measure(families, in), clusters.designEffects(), in.z()).cache();
   }
 
   /** {@code onTime} of {@code count} orders of an account on time, the rest 5 h late, on days of their own. */

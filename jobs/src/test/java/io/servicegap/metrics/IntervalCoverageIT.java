@@ -47,7 +47,7 @@ class IntervalCoverageIT extends MetricFixtures {
     Dataset<Row> events = RollupRunner.measure(families, in).filter(col("metric").equalTo("on_time_rate").and(col("phase").equalTo("delivery"))
         .and(col("price_tier").equalTo("budget")).and(col("segment").startsWith("g"))).cache();
     AccountClusters.Clusters clusters = AccountClusters.measure(families, in, 1.0, null, Set.of());
-    Dataset<Row> widened = AccountClusters.widen(events, clusters.designEffects(), AccountClusters.shapes(families, in), in.z());
+    Dataset<Row> widened = AccountClusters.widen(events, clusters.designEffects(), in.z());
 
     long groups = events.count();
     double overOrders = covered(events) / (double) groups;
