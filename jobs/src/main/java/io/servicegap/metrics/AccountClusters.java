@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
@@ -54,10 +55,8 @@ import org.apache.spark.sql.types.DataTypes;
  * accounts.
  */
 public final class AccountClusters {
-  /** The grain of the findings window's one period. */
-  public static final String WINDOW = "window";
-
-  static final List<String> FIGURE_KEYS = List.of("gap", "metric", "subject_type", "subject");
+  /** A figure while the sums are made: its number among the declared figures, and its subject. */
+  private static final List<String> SUM_KEYS = List.of("figure", "subject");
   private static final String ACCOUNT = "account_id";
 
   private AccountClusters() {}
@@ -91,6 +90,9 @@ public final class AccountClusters {
     Map<EventKind, List<Column>> byKind = new LinkedHashMap<>();
     List<Figure> differences = new ArrayList<>();
     List<StateSet> differenceSets = new ArrayList<>();
+    Map<String, Integer> numbers = new LinkedHashMap<>();
+    List<Column> names = new ArrayList<>();
+    List<Integer> tested = new ArrayList<>();
     Column shape = lit(null).cast(DataTypes.StringType);
     for (StateSet s : sets.values()) {
       for (Figure f : s.figures()) {
@@ -99,7 +101,16 @@ public final class AccountClusters {
           differences.add(f);
           differenceSets.add(s);
         } else {
-          byKind.computeIfAbsent(s.kind(), k -> new ArrayList<>()).add(contribution(s, f));
+          // A figure declared by several sets (compliance over every standard's events) is one figure.
+          String name = gap(s, f) + "/" + f.metric() + "/" + subjectType(s, f);
+          if (!numbers.containsKey(name)) {
+            numbers.put(name, numbers.size() + 1);
+            names.add(struct(lit(gap(s, f)).as("gap"), lit(f.metric()).as("metric"), lit(subjectType(s, f)).as("subject_type")));
+            if (windowMetrics.contains(f.metric())) {
+              tested.add(numbers.size());
+            }
+          }
+          byKind.computeIfAbsent(s.kind(), k -> new ArrayList<>()).add(contribution(s, f, numbers.get(name)));
         }
       }
     }
@@ -115,10 +126,12 @@ public final class AccountClusters {
       Dataset<Row> exploded = events.select(select.toArray(Column[]::new)).filter(col("_f").isNotNull());
       rows = rows == null ? exploded : rows.unionByName(exploded);
     }
-    Dataset<Row> perAccount = in.shared().materialize("account_clusters", perAccount(inPeriods(daily(rows), in, window)));
-    Dataset<Row> effects = designEffects(perAccount);
+    // Each account's day, read by the periods of every grain and by the findings window.
+    Dataset<Row> days = in.shared().materialize("account_days", daily(rows));
+    Column named = element_at(array(names.toArray(Column[]::new)), col("figure"));
+    Dataset<Row> effects = named(designEffects(perAccount(days, in)), named);
     effects = effects.unionByName(differenceEffects(effects, differences, differenceSets)).withColumn("shape", shape);
-    Dataset<Row> windowSums = window == null ? null : windowSums(perAccount, windowMetrics);
+    Dataset<Row> windowSums = window == null ? null : named(windowSums(days, window, tested), named);
     return new Clusters(in.shared().materialize("design_effects", effects),
         windowSums == null ? null : in.shared().materialize("window_clusters", windowSums), share);
   }
@@ -131,16 +144,32 @@ public final class AccountClusters {
         in.estimates(), in.settings(), in.run(), in.z(), in.shared());
   }
 
-  /** An event's part in a figure: its keys, numerator and denominator; null when it has none. */
-  private static Column contribution(StateSet s, Figure f) {
+  /** gap, metric and subject_type in place of a figure's number, the first columns after the grain's. */
+  private static Dataset<Row> named(Dataset<Row> rows, Column names) {
+    List<Column> out = new ArrayList<>();
+    for (String c : rows.columns()) {
+      if (c.equals("figure")) {
+        List.of("gap", "metric", "subject_type").forEach(k -> out.add(names.getField(k).as(k)));
+      } else {
+        out.add(col(c));
+      }
+    }
+    return rows.select(out.toArray(Column[]::new));
+  }
+
+  /**
+   * An event's part in a figure: its keys, numerator and denominator; null when it has none. The
+   * figure is a number while the account sums are made: the rows are many, and narrow rows sort
+   * faster.
+   */
+  private static Column contribution(StateSet s, Figure f, int number) {
     Column y = coalesce(s.sums().get(f.numerator()).cast(DataTypes.DoubleType), lit(0.0));
     if (f.less() != null) {
       y = y.minus(coalesce(s.sums().get(f.less()).cast(DataTypes.DoubleType), lit(0.0)));
     }
     Column n = coalesce(s.sums().get(f.denominator()).cast(DataTypes.DoubleType), lit(0.0));
     return when(s.where().and(n.gt(0)), struct(
-        lit(gap(s, f)).as("gap"), lit(f.metric()).as("metric"), lit(subjectType(s, f)).as("subject_type"),
-        subject(s, f).cast(DataTypes.StringType).as("subject"), y.as("y"), n.as("n")));
+        lit(number).as("figure"), subject(s, f).cast(DataTypes.StringType).as("subject"), y.as("y"), n.as("n")));
   }
 
   private static String gap(StateSet s, Figure f) {
@@ -155,56 +184,64 @@ public final class AccountClusters {
     return f.subject() != null ? f.subject() : s.subject() != null ? s.subject() : lit(GroupingSets.ALL);
   }
 
-  /** Each contribution once per period of the run's grains it falls in, and once for the findings window. */
-  private static Dataset<Row> inPeriods(Dataset<Row> rows, MeasuredEvents in, Window window) {
-    List<Column> periods = new ArrayList<>();
-    Column date = col(EventKeys.EVENT_DATE);
-    for (Grain g : in.settings().grains()) {
-      Column start = Periods.start(g, date);
-      Column within = start.between(lit(Date.valueOf(in.run().firstPeriod(g))), lit(Date.valueOf(in.run().lastPeriod(g))));
-      periods.add(when(within, struct(lit(g.label()).as(Periods.GRAIN), start.as(Periods.PERIOD_START))));
-    }
-    if (window != null) {
-      Column within = date.between(lit(Date.valueOf(window.first())), lit(Date.valueOf(window.last())));
-      periods.add(when(within, struct(lit(WINDOW).as(Periods.GRAIN), lit(Date.valueOf(window.first())).as(Periods.PERIOD_START))));
-    }
-    return rows.withColumn("_p", explode(array(periods.toArray(Column[]::new)))).filter(col("_p").isNotNull());
-  }
-
   private static List<Column> cellKeys() {
     List<Column> keys = new ArrayList<>(List.of(col(Periods.GRAIN), col(Periods.PERIOD_START)));
     GroupingSets.KEYS.forEach(k -> keys.add(col(k)));
-    FIGURE_KEYS.forEach(k -> keys.add(col(k)));
+    SUM_KEYS.forEach(k -> keys.add(col(k)));
     return keys;
   }
 
   /**
    * Each account's sums per day, finest key and figure, with its events' own sums of squares and
    * count: the periods of every grain then add these up, not the events (a response's answers,
-   * given on one day, are one row here).
+   * given on one day, are one row here). The account is its id's 64-bit hash: a narrower key.
    */
   private static Dataset<Row> daily(Dataset<Row> rows) {
     Dataset<Row> flat = rows.select(
-        col(ACCOUNT), col(EventKeys.EVENT_DATE), col("segment"), col("phase"), col("price_tier"), col("_f.gap").as("gap"), col("_f.metric").as("metric"),
-        col("_f.subject_type").as("subject_type"), col("_f.subject").as("subject"), col("_f.y").as("y"), col("_f.n").as("n"));
+        xxhash64(col(ACCOUNT)).as(ACCOUNT), col(EventKeys.EVENT_DATE), col("segment"), col("phase"), col("price_tier"), col("_f.figure").as("figure"),
+        col("_f.subject").as("subject"), col("_f.y").as("y"), col("_f.n").as("n"));
     List<Column> keys = new ArrayList<>(List.of(col(ACCOUNT), col(EventKeys.EVENT_DATE)));
     GroupingSets.KEYS.forEach(k -> keys.add(col(k)));
-    FIGURE_KEYS.forEach(k -> keys.add(col(k)));
+    SUM_KEYS.forEach(k -> keys.add(col(k)));
     return flat.groupBy(keys.toArray(Column[]::new)).agg(
         sum(col("y")).as("y"), sum(col("n")).as("n"),
         sum(col("y").multiply(col("y"))).as("event_yy"), sum(col("y").multiply(col("n"))).as("event_yn"),
         sum(col("n").multiply(col("n"))).as("event_nn"), count(lit(1)).as("events"));
   }
 
-  /** Each account's sums per period (of every grain, and the findings window), finest key and figure. */
-  private static Dataset<Row> perAccount(Dataset<Row> daily) {
+  /**
+   * Each account's sums per period of every grain, finest key and figure: a day's are the day's
+   * own; a week's or a month's add its days up.
+   */
+  private static Dataset<Row> perAccount(Dataset<Row> days, MeasuredEvents in) {
+    Column date = col(EventKeys.EVENT_DATE);
+    List<String> sums = List.of("y", "n", "event_yy", "event_yn", "event_nn", "events");
     List<Column> keys = cellKeys();
     keys.add(col(ACCOUNT));
-    Dataset<Row> flat = daily.withColumn(Periods.GRAIN, col("_p." + Periods.GRAIN)).withColumn(Periods.PERIOD_START, col("_p." + Periods.PERIOD_START));
-    return flat.groupBy(keys.toArray(Column[]::new)).agg(
-        sum(col("y")).as("y"), sum(col("n")).as("n"),
-        sum(col("event_yy")).as("event_yy"), sum(col("event_yn")).as("event_yn"),
-        sum(col("event_nn")).as("event_nn"), sum(col("events")).as("events"));
+    Dataset<Row> out = null;
+    List<Column> periods = new ArrayList<>();
+    for (Grain g : in.settings().grains()) {
+      Column start = Periods.start(g, date);
+      Column within = start.between(lit(Date.valueOf(in.run().firstPeriod(g))), lit(Date.valueOf(in.run().lastPeriod(g))));
+      if (g == Grain.DAY) {
+        List<Column> day = new ArrayList<>(List.of(lit(g.label()).as(Periods.GRAIN), date.as(Periods.PERIOD_START)));
+        keys.subList(2, keys.size()).forEach(day::add);
+        sums.forEach(c -> day.add(col(c)));
+        out = days.filter(within).select(day.toArray(Column[]::new));
+      } else {
+        periods.add(when(within, struct(lit(g.label()).as(Periods.GRAIN), start.as(Periods.PERIOD_START))));
+      }
+    }
+    if (!periods.isEmpty()) {
+      Dataset<Row> longer = days.withColumn("_p", explode(array(periods.toArray(Column[]::new)))).filter(col("_p").isNotNull())
+          .withColumn(Periods.GRAIN, col("_p." + Periods.GRAIN)).withColumn(Periods.PERIOD_START, col("_p." + Periods.PERIOD_START))
+          .groupBy(keys.toArray(Column[]::new)).agg(
+              sum(col("y")).as("y"), sum(col("n")).as("n"),
+              sum(col("event_yy")).as("event_yy"), sum(col("event_yn")).as("event_yn"),
+              sum(col("event_nn")).as("event_nn"), sum(col("events")).as("events"));
+      out = out == null ? longer : out.unionByName(longer);
+    }
+    return out;
   }
 
   /**
@@ -233,16 +270,15 @@ public final class AccountClusters {
     Column between = residualSquares(col("account_yy"), col("account_yn"), col("account_nn"), r).multiply(g).divide(g.minus(1));
     Column within = residualSquares(col("event_yy"), col("event_yn"), col("event_nn"), r).multiply(e).divide(e.minus(1));
     List<Column> keys = new ArrayList<>(List.of(col(Periods.GRAIN), col(Periods.PERIOD_START)));
-    FIGURE_KEYS.forEach(k -> keys.add(col(k)));
+    SUM_KEYS.forEach(k -> keys.add(col(k)));
     // Six decimals: the sums' last bits follow the order partitions merge in, and a rerun (or a
     // run of fewer families, partitioned otherwise) must draw the same intervals.
     return cells.filter(col("accounts").geq(2))
-        .select(col(Periods.GRAIN), col(Periods.PERIOD_START), col("gap"), col("metric"), col("subject_type"), col("subject"), between.as("between"),
-            within.as("within"))
+        .select(col(Periods.GRAIN), col(Periods.PERIOD_START), col("figure"), col("subject"), between.as("between"), within.as("within"))
         .groupBy(keys.toArray(Column[]::new))
         .agg(sum(col("between")).as("between"), sum(col("within")).as("within"))
         .filter(col("within").gt(0))
-        .select(col(Periods.GRAIN), col(Periods.PERIOD_START), col("gap"), col("metric"), col("subject_type"), col("subject"),
+        .select(col(Periods.GRAIN), col(Periods.PERIOD_START), col("figure"), col("subject"),
             org.apache.spark.sql.functions.round(greatest(lit(1.0), col("between").divide(col("within"))), 6).as("design_effect"));
   }
 
@@ -266,15 +302,15 @@ public final class AccountClusters {
    * Over the findings window, per key combination of the 8 grouping sets and figure: the sums and
    * the per-account sums of squares, an account's contributions to several finest keys summed first.
    */
-  private static Dataset<Row> windowSums(Dataset<Row> perAccount, Set<String> metrics) {
-    Dataset<Row> window = perAccount.filter(col(Periods.GRAIN).equalTo(WINDOW).and(col("metric").isin(metrics.toArray())))
-        .select(col(ACCOUNT), col("segment"), col("phase"), col("price_tier"), col("gap"), col("metric"), col("subject_type"), col("subject"), col("y"), col("n"),
-            col("event_yy"), col("event_yn"), col("event_nn"), col("events"));
+  private static Dataset<Row> windowSums(Dataset<Row> days, Window w, List<Integer> tested) {
     List<Column> keys = new ArrayList<>();
     GroupingSets.KEYS.forEach(k -> keys.add(col(k)));
-    FIGURE_KEYS.forEach(k -> keys.add(col(k)));
+    SUM_KEYS.forEach(k -> keys.add(col(k)));
     List<Column> perAccountKeys = new ArrayList<>(keys);
     perAccountKeys.add(col(ACCOUNT));
+    Dataset<Row> window = days.filter(col("figure").isin(tested.toArray()).and(col(EventKeys.EVENT_DATE).between(lit(Date.valueOf(w.first())), lit(Date.valueOf(w.last())))))
+        .groupBy(perAccountKeys.toArray(Column[]::new)).agg(sum(col("y")).as("y"), sum(col("n")).as("n"),
+            sum(col("event_yy")).as("event_yy"), sum(col("event_yn")).as("event_yn"), sum(col("event_nn")).as("event_nn"), sum(col("events")).as("events"));
     return GroupingSets.expand(window)
         .groupBy(perAccountKeys.toArray(Column[]::new)).agg(sum(col("y")).as("y"), sum(col("n")).as("n"),
             sum(col("event_yy")).as("event_yy"), sum(col("event_yn")).as("event_yn"), sum(col("event_nn")).as("event_nn"), sum(col("events")).as("events"))

@@ -73,8 +73,9 @@ public final class CommunicationGap implements MetricFamily {
   @Override
   public List<Headline> headlines() {
     return List.of(
-        Headline.of(GAP, "otif_rate", "all", true, true, "of orders on time and in full", "orders"),
-        Headline.of(GAP, "promise_kept_rate", "all", true, true, "of orders kept every promise (time, quantity, price)", "orders"));
+        Headline.of(GAP, "otif_rate", "all", true, true, "of orders on time and in full", "orders").shownAs("Share of eligible orders delivered on time and in full."),
+        Headline.of(GAP, "promise_kept_rate", "all", true, true, "of orders kept every promise (time, quantity, price)", "orders")
+            .shownAs("Share of eligible orders on time, in full and at the quoted price."));
   }
 
   @Override

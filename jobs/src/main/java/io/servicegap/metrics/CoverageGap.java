@@ -29,6 +29,11 @@ public final class CoverageGap implements MetricFamily {
   }
 
   @Override
+  public List<Headline> headlines() {
+    return List.of(Headline.shown(GAP, "uncovered_complaint_share", false, true, "Share of complaints whose category no service standard covers."));
+  }
+
+  @Override
   public Set<String> sources() {
     return Set.of("complaints");
   }

@@ -42,7 +42,8 @@ public final class CustomerGap implements MetricFamily {
   @Override
   public List<Headline> headlines() {
     return List.of(
-        Headline.of(GAP, "servqual_gap", "all", true, false, "perception minus expectation (servqual gap)", "answers"),
+        Headline.of(GAP, "servqual_gap", "all", true, false, "perception minus expectation (servqual gap)", "answers")
+            .shownAs("Weighted mean of perceived minus expected quality over dimensions."),
         Headline.of(GAP, "gap_mean", "element", true, false, "perception minus expectation on %s", "answers"));
   }
 

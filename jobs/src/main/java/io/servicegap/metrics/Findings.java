@@ -54,8 +54,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
 public final class Findings {
   private Findings() {}
 
-  /** The headline figures every family declares. */
-  private static final List<Headline> HEADLINES = Families.headlines();
+  /** The headline figures every family declares for the findings to test. */
+  private static final List<Headline> HEADLINES = Families.headlines().stream().filter(Headline::tested).toList();
 
   private static final List<String> KEYS = List.of("segment", "phase", "price_tier", "gap", "metric", "subject_type", "subject");
 
@@ -96,7 +96,8 @@ public final class Findings {
     return step(grain, start, 1).minusDays(1).isAfter(asOf) ? step(grain, start, -1) : start;
   }
 
-  private static LocalDate step(Grain grain, LocalDate start, int periods) {
+  /** The start of the period {@code periods} away from the one starting at {@code start}. */
+  public static LocalDate step(Grain grain, LocalDate start, int periods) {
     return switch (grain) {
       case DAY -> start.plusDays(periods);
       case WEEK -> start.plusWeeks(periods);

@@ -33,6 +33,15 @@ public final class KnowledgeGap implements MetricFamily {
   }
 
   @Override
+  public List<Headline> headlines() {
+    return List.of(
+        Headline.shown(GAP, "knowledge_gap", false, false,
+            "Management's estimate of customer expectation minus customers' actual expectation (weighted over dimensions)."),
+        Headline.shown(GAP, "self_assessment_gap", false, false,
+            "Management's rating of its own service minus customers' perception; positive = self-assessment delusion."));
+  }
+
+  @Override
   public Set<String> sources() {
     return Set.of("surveys", "management_estimates");
   }

@@ -25,7 +25,10 @@ public interface MetricFamily {
     return List.of();
   }
 
-  /** The headline figures the findings test, each a declared {@link Figure} of the family's sets (or a difference of two). */
+  /**
+   * The family's headline figures: those the findings test, each a declared {@link Figure} of the
+   * family's sets (or a difference of two), and those the scorecard and the report show.
+   */
   default List<Headline> headlines() {
     return List.of();
   }

@@ -63,7 +63,8 @@ public final class RecoveryGap implements MetricFamily {
 
   @Override
   public List<Headline> headlines() {
-    return List.of(Headline.of(GAP, "resolution_rate", "all", true, true, "of complaints resolved", "complaints"));
+    return List.of(Headline.of(GAP, "resolution_rate", "all", true, true, "of complaints resolved", "complaints").shownAs("Share of complaints resolved."),
+        Headline.shown(GAP, "complaints_per_1000_orders", false, false, "Complaints per 1,000 orders placed."));
   }
 
   @Override

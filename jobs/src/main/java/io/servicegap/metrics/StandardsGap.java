@@ -74,7 +74,8 @@ public final class StandardsGap implements MetricFamily {
 
   @Override
   public List<Headline> headlines() {
-    return List.of(Headline.of(GAP, "compliance_rate", "standard", true, true, "of %s events within standard", "events"));
+    return List.of(Headline.of(GAP, "compliance_rate", "standard", true, true, "of %s events within standard", "events")
+        .shownAs("Share of counted events, over all standards, that met their standard."));
   }
 
   @Override

@@ -63,7 +63,7 @@ public final class OutputTables {
     cols.add(c("segment", "string", "Customer segment, or ALL."));
     cols.add(c("phase", "string", "Journey phase, or ALL."));
     cols.add(c("price_tier", "string", "Price tier, or ALL."));
-    for (io.servicegap.metrics.Scorecard.Headline h : io.servicegap.metrics.Scorecard.HEADLINES) {
+    for (io.servicegap.metrics.Headline h : io.servicegap.metrics.Scorecard.HEADLINES) {
       cols.add(c(h.column(), "double", h.meaning() + " The gap_metrics row " + h.gap() + "/" + h.metric() + "/ALL; null where it has none."));
       cols.add(c(h.column() + "_n", "bigint", "n of " + h.column() + "."));
     }

@@ -11,6 +11,9 @@ import io.servicegap.config.Settings;
 import io.servicegap.ingest.SourceCounts;
 import io.servicegap.output.OutputTables;
 import io.servicegap.keys.RunKeys;
+import io.servicegap.metrics.Findings;
+import io.servicegap.metrics.Headline;
+import io.servicegap.metrics.Scorecard;
 import io.servicegap.stats.Estimate;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,13 +79,9 @@ public final class RunReport {
   /** Everything the page shows, as JSON-ready lists of small rows. */
   Map<String, Object> data(List<SourceCounts> inputs) {
     Grain grain = settings.findings().grain();
-    LocalDate latest = io.servicegap.metrics.Findings.latestComplete(grain, run.asOf());
+    LocalDate latest = Findings.latestComplete(grain, run.asOf());
     // The pictures show the last twelve periods of the findings grain.
-    LocalDate earliest = switch (grain) {
-      case MONTH -> latest.minusMonths(11);
-      case WEEK -> latest.minusWeeks(11);
-      case DAY -> latest.minusDays(11);
-    };
+    LocalDate earliest = Findings.step(grain, latest, -11);
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("run", Map.of("run_id", run.runId(), "as_of", run.asOf().toString(), "grain", grain.label(), "from", earliest.toString(), "to", latest.toString(),
         "min_sample", settings.minSample(), "fdr", settings.findings().fdr()));
@@ -92,6 +91,7 @@ public final class RunReport {
     d.put("findings", rows(asOfRows(OutputTables.FINDINGS), FINDINGS_SHOWN, "rank",
         "rank", "sentence", "gap", "metric", "subject", "segment", "phase", "price_tier", "value", "n", "n_accounts", "ci_low", "ci_high", "parent_value",
         "q_value", "trend"));
+    d.put("headlines", headlines(window, latest, Findings.step(grain, latest, -1)));
     d.put("tiers", series(window, "gap4", List.of("otif_rate", "promise_kept_rate"), "all", col("segment").equalTo("ALL").and(col("phase").equalTo("ALL")), "price_tier"));
     d.put("standards", series(window, "gap3", List.of("compliance_rate"), "standard", allKeys(), "subject"));
     d.put("recovery", series(window, "recovery", List.of("resolution_rate", "first_contact_resolution_rate"), "all", allKeys(), "metric"));
@@ -156,6 +156,43 @@ public final class RunReport {
         .select(col("period_start").cast("string").as("period"), col(seriesColumn).as("series"), col("metric"), col("value"), col("ci_low"), col("ci_high"), col("n"),
             col("low_sample"));
     return rows(picked, 2000, "period", "period", "series", "metric", "value", "ci_low", "ci_high", "n", "low_sample");
+  }
+
+  /**
+   * Every shown headline the families declare, for all customers in the latest complete period,
+   * with its interval, n, and its value the period before; in the registry's order.
+   */
+  private List<Map<String, Object>> headlines(Dataset<Row> window, LocalDate latest, LocalDate before) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    Map<String, Map<String, Object>> latestRows = new LinkedHashMap<>();
+    Map<String, Object> previous = new LinkedHashMap<>();
+    if (window != null) {
+      Dataset<Row> all = window.filter(allKeys().and(col("subject_type").equalTo("all")))
+          .withColumn("column", org.apache.spark.sql.functions.concat_ws("_", col("gap"), col("metric")))
+          .filter(col("column").isin(Scorecard.HEADLINES.stream().map(Headline::column).toArray()));
+      for (Map<String, Object> r : rows(all, 2000, "period_start", "period_start", "column", "value", "ci_low", "ci_high", "n", "low_sample")) {
+        String column = (String) r.get("column");
+        if (r.get("period_start").equals(latest.toString())) {
+          latestRows.put(column, r);
+        } else if (r.get("period_start").equals(before.toString())) {
+          previous.put(column, r.get("value"));
+        }
+      }
+    }
+    for (Headline h : Scorecard.HEADLINES) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("gap", h.gap());
+      m.put("metric", h.metric());
+      m.put("meaning", h.meaning());
+      m.put("rate", h.rate());
+      Map<String, Object> r = latestRows.getOrDefault(h.column(), Map.of());
+      for (String c : List.of("value", "ci_low", "ci_high", "n", "low_sample")) {
+        m.put(c, r.get(c));
+      }
+      m.put("previous", previous.get(h.column()));
+      out.add(m);
+    }
+    return out;
   }
 
   /** servqual_gap by segment × phase over the window: n-weighted means of the periods' figures. */

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReportIT extends SparkTestBase {
   private static final List<String> SECTIONS =
-      List.of("findings", "servqual", "tiers", "standards", "recovery", "impact", "fees", "statuses", "accounts", "quarantine", "sources");
+      List.of("findings", "headlines", "servqual", "tiers", "standards", "recovery", "impact", "fees", "statuses", "accounts", "quarantine", "sources");
 
   private static String chromium() {
     for (String c : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
@@ -81,6 +81,9 @@ class ReportIT extends SparkTestBase {
       assertTrue(rows.find(), section + " was not drawn");
       int n = Integer.parseInt(rows.group(1) != null ? rows.group(1) : rows.group(2));
       assertTrue(n > 0, section + " has no data");
+    }
+    for (io.servicegap.metrics.Headline h : io.servicegap.metrics.Scorecard.HEADLINES) {
+      assertTrue(body.contains(h.gap() + " · " + h.metric().replace('_', ' ')), "the headline table shows " + h.column());
     }
     assertTrue(body.split("<svg", -1).length - 1 >= 8, "every chart is an SVG drawn by Vega");
     List<String> consoleErrors = dom[1].lines().filter(l -> l.contains("CONSOLE") && (l.contains("ERROR") || l.contains("Uncaught"))).toList();
