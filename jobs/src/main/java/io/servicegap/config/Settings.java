@@ -23,6 +23,7 @@ public record Settings(
     double confidence,
     long minSample,
     long clusterAccounts,
+    long designEffectAccounts,
     double percentileResolution,
     int lookbackDays,
     long lockStaleHours,

@@ -32,6 +32,7 @@ import java.util.function.Supplier;
  * reported together before Spark starts.
  */
 public final class SettingsLoader {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SettingsLoader.class);
   public static final List<String> SOURCES =
       List.of(
           "accounts",
@@ -197,6 +198,10 @@ public final class SettingsLoader {
     if (clusterAccounts < 100) {
       problems.add("servicegap.stats.cluster-accounts must be >= 100");
     }
+    long effectAccounts = get(problems, "servicegap.stats.design-effect-accounts", () -> sg.getLong("stats.design-effect-accounts"), 2_500L);
+    if (effectAccounts < 100 || effectAccounts > clusterAccounts) {
+      problems.add("servicegap.stats.design-effect-accounts must be >= 100 and at most servicegap.stats.cluster-accounts");
+    }
     double resolution = get(problems, "servicegap.stats.percentile-resolution", () -> sg.getDouble("stats.percentile-resolution"), 0.02);
     if (!(resolution > 0 && resolution <= 1)) {
       problems.add("servicegap.stats.percentile-resolution must be within (0, 1]");
@@ -276,6 +281,7 @@ public final class SettingsLoader {
         confidence,
         minSample,
         clusterAccounts,
+        effectAccounts,
         resolution,
         lookback,
         lockStale,
@@ -508,6 +514,7 @@ public final class SettingsLoader {
 
   private static Map<String, Settings.Standard> standards(Config sg, List<String> tiers, List<String> problems) {
     Map<String, Settings.Standard> out = new LinkedHashMap<>();
+    List<String> unused = new ArrayList<>();
     Config section = sg.getConfig("standards");
     for (String name : section.root().keySet()) {
       if (name.equals("delivery") || section.getIsNull(name)) {
@@ -532,7 +539,8 @@ public final class SettingsLoader {
         for (String tier : c.getConfig("tier-targets").root().keySet()) {
           double t = get(problems, where + ".tier-targets." + tier, () -> c.getDouble("tier-targets.\"" + tier + "\""), 0.0);
           if (!tiers.contains(tier)) {
-            problems.add(where + ".tier-targets: '" + tier + "' is not one of servicegap.price-tiers");
+            unused.add(name + "." + tier);
+            continue;
           } else if (!(t > 0)) {
             problems.add(where + ".tier-targets." + tier + " must be > 0");
           }
@@ -551,6 +559,10 @@ public final class SettingsLoader {
       }
       List<String> categories = c.hasPath("categories") ? get(problems, where + ".categories", () -> c.getStringList("categories"), List.<String>of()) : List.of();
       out.put(name, new Settings.Standard(name, target, Map.copyOf(tierTargets), clock.equals("business"), List.copyOf(categories)));
+    }
+    if (!unused.isEmpty()) {
+      // A run narrowed to fewer tiers keeps the defaults' targets for the others: they are not errors.
+      LOG.warn("servicegap.standards: tier-targets of tiers not in servicegap.price-tiers {} are ignored: {}", tiers, String.join(", ", unused));
     }
     return java.util.Collections.unmodifiableMap(out);
   }

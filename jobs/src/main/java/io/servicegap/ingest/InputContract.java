@@ -81,6 +81,7 @@ public final class InputContract {
               of("reopened", BOOLEAN, false, "Whether the case was reopened.").withDefault("false"),
               of("compensation_amount", DECIMAL, false, "Compensation paid.").atLeast(0),
               of("due_ts", TIMESTAMP, false, "A promise made on this case (a due date, an SLA breach time), measured by case-promise.").notBefore("opened_ts"),
+              of("sla_met", BOOLEAN, false, "The source system's own verdict on the case's SLA (made SLA); where present, case-promise reads kept or broken from it."),
               of("updated_ts", TIMESTAMP, false, "Version of the row, for duplicates.")),
           List.of("complaint_id"),
           List.of(),

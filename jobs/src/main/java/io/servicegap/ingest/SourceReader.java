@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
@@ -27,6 +28,7 @@ import org.apache.spark.sql.types.StructType;
 
 /** Reads one configured source as it is, keeping every line, even those it cannot split. */
 public final class SourceReader {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SourceReader.class);
   private final SparkSession spark;
 
   public SourceReader(SparkSession spark) {
@@ -90,8 +92,8 @@ public final class SourceReader {
       case "jdbc" -> spark.read().format("jdbc").options(in.options()).load();
       case "table" -> spark.table(in.table());
       case "csv" -> {
-        StructType header = spark.read().options(in.options()).option("header", "true").option("inferSchema", "false").csv(in.path()).schema();
-        yield spark.read().options(in.options()).option("header", "true").schema(textSchema(Arrays.asList(header.fieldNames()), false)).csv(in.path());
+        List<String> columns = csvColumns(in.name(), in.path(), in.options());
+        yield spark.read().options(in.options()).option("header", hasHeader(in.options())).schema(textSchema(columns, false)).csv(in.path());
       }
       case "json" -> spark.read().options(in.options()).option("primitivesAsString", "true").json(in.path());
       default -> spark.read().options(in.options()).parquet(in.path());
@@ -142,9 +144,12 @@ public final class SourceReader {
     }
     for (String required : spec.requiredColumns()) {
       if (!names.contains(required)) {
+        String headerless = "csv".equals(in.format()) && !hasHeader(in.options())
+            ? " (the file has no header row: name the contract's columns by position in the source's columns mapping, e.g. " + required + " = _c0)"
+            : "";
         throw new InputException(
             in.name() + " (" + in.path() + "): required column '" + required + "' is missing; found columns "
-                + names);
+                + names + headerless);
       }
     }
     Dataset<Row> raw =
@@ -157,16 +162,38 @@ public final class SourceReader {
     return new RawSource(in.name(), in.path(), raw, List.copyOf(names));
   }
 
-  /** The header decides the columns; every value is read as text so nothing fails at read. */
+  /**
+   * The header decides the columns (without one, Spark's names by position: _c0, _c1, …); every
+   * value is read as text so nothing fails at read.
+   */
   private Dataset<Row> readCsv(SourceSettings in) {
-    StructType header = reader(in).option("header", "true").option("inferSchema", "false").csv(in.path()).schema();
-    List<String> names = Arrays.stream(header.fieldNames()).toList();
+    boolean header = hasHeader(in.options());
+    List<String> names = csvColumns(in.name(), in.path(), in.options());
     return reader(in)
-        .option("header", "true")
+        .option("header", header)
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", RawSource.CORRUPT)
         .schema(textSchema(names, true))
         .csv(in.path());
+  }
+
+  /** A CSV input's column names: its header's, or _c0, _c1, … by position without one. */
+  private List<String> csvColumns(String input, String path, Map<String, String> options) {
+    boolean header = hasHeader(options);
+    List<String> names = List.of(spark.read().options(options).option("header", header).option("inferSchema", "false").csv(path).schema().fieldNames());
+    for (int i = 0; header && i < names.size(); i++) {
+      if (names.get(i).equals("_c" + i)) {
+        // Spark warns of it for every file it reads (logged at error only); one line says it here.
+        LOG.warn("{}: column {} of the CSV header has no name; it is read as _c{}", input, i + 1, i);
+      }
+    }
+    return names;
+  }
+
+  /** A CSV file has a header row unless its options say header = false (Spark's option names ignore case). */
+  static boolean hasHeader(Map<String, String> options) {
+    return options.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("header")).map(e -> !e.getValue().trim().equalsIgnoreCase("false"))
+        .findFirst().orElse(true);
   }
 
   private DataFrameReader reader(SourceSettings in) {

@@ -76,11 +76,13 @@ public final class AccountClusters {
   public record Window(LocalDate first, LocalDate last) {}
 
   /**
-   * @param share of accounts to read, in (0, 1]
+   * @param share of accounts to read, in (0, 1]: the window's sums are taken over them
+   * @param effectShare of accounts the design effects are measured on, in (0, share]: a part of
+   *     those read, chosen by the same hash
    * @param window the findings window, or null
    * @param windowMetrics the metrics the findings test, the only ones summed per grouping set
    */
-  public static Clusters measure(List<MetricFamily> families, MeasuredEvents all, double share, Window window, Set<String> windowMetrics) {
+  public static Clusters measure(List<MetricFamily> families, MeasuredEvents all, double share, double effectShare, Window window, Set<String> windowMetrics) {
     // Every kind of event is an account's own (churn after an instant reads the account's next
     // order; an answer meets its own order), so a share of the accounts is drawn before the kinds
     // are derived, and derives them from that share alone.
@@ -126,21 +128,29 @@ public final class AccountClusters {
       Dataset<Row> exploded = events.select(select.toArray(Column[]::new)).filter(col("_f").isNotNull());
       rows = rows == null ? exploded : rows.unionByName(exploded);
     }
+    // An account outside the design effects' share is read for the findings window's tested figures only.
+    Column inEffects = effectShare >= share ? lit(true) : drawn(col(ACCOUNT), effectShare);
+    Column kept = window == null ? inEffects
+        : inEffects.or(col("_f.figure").isin(tested.toArray()).and(col(EventKeys.EVENT_DATE).between(lit(Date.valueOf(window.first())), lit(Date.valueOf(window.last())))));
     // Each account's day, read by the periods of every grain and by the findings window.
-    Dataset<Row> days = in.shared().materialize("account_days", daily(rows));
+    Dataset<Row> days = in.shared().materialize("account_days", daily(rows.withColumn("in_effects", inEffects).filter(kept)));
     Column named = element_at(array(names.toArray(Column[]::new)), col("figure"));
-    Dataset<Row> effects = named(designEffects(perAccount(days, in)), named);
+    Dataset<Row> effects = named(designEffects(perAccount(days.filter(col("in_effects")), in)), named);
     effects = effects.unionByName(differenceEffects(effects, differences, differenceSets)).withColumn("shape", shape);
     Dataset<Row> windowSums = window == null ? null : named(windowSums(days, window, tested), named);
     return new Clusters(in.shared().materialize("design_effects", effects),
         windowSums == null ? null : in.shared().materialize("window_clusters", windowSums), share);
   }
 
-  /** The events of a share of the accounts, chosen by a hash of the account id. */
+  /** Whether an account is among a share of them, by a hash of its id: a smaller share's accounts are among a larger one's. */
+  private static Column drawn(Column account, double share) {
+    return pmod(xxhash64(account), lit(1_000_000L)).lt(Math.round(share * 1_000_000));
+  }
+
+  /** The events of a share of the accounts. */
   private static MeasuredEvents ofShare(MeasuredEvents in, double share) {
-    java.util.function.UnaryOperator<Dataset<Row>> drawn =
-        d -> d == null ? null : d.filter(pmod(xxhash64(col(ACCOUNT)), lit(1_000_000L)).lt(Math.round(share * 1_000_000)));
-    return new MeasuredEvents(drawn.apply(in.orders()), drawn.apply(in.orderHistory()), drawn.apply(in.complaints()), drawn.apply(in.answers()),
+    java.util.function.UnaryOperator<Dataset<Row>> of = d -> d == null ? null : d.filter(drawn(col(ACCOUNT), share));
+    return new MeasuredEvents(of.apply(in.orders()), of.apply(in.orderHistory()), of.apply(in.complaints()), of.apply(in.answers()),
         in.estimates(), in.settings(), in.run(), in.z(), in.shared());
   }
 
@@ -198,9 +208,9 @@ public final class AccountClusters {
    */
   private static Dataset<Row> daily(Dataset<Row> rows) {
     Dataset<Row> flat = rows.select(
-        xxhash64(col(ACCOUNT)).as(ACCOUNT), col(EventKeys.EVENT_DATE), col("segment"), col("phase"), col("price_tier"), col("_f.figure").as("figure"),
-        col("_f.subject").as("subject"), col("_f.y").as("y"), col("_f.n").as("n"));
-    List<Column> keys = new ArrayList<>(List.of(col(ACCOUNT), col(EventKeys.EVENT_DATE)));
+        xxhash64(col(ACCOUNT)).as(ACCOUNT), col("in_effects"), col(EventKeys.EVENT_DATE), col("segment"), col("phase"), col("price_tier"),
+        col("_f.figure").as("figure"), col("_f.subject").as("subject"), col("_f.y").as("y"), col("_f.n").as("n"));
+    List<Column> keys = new ArrayList<>(List.of(col(ACCOUNT), col("in_effects"), col(EventKeys.EVENT_DATE)));
     GroupingSets.KEYS.forEach(k -> keys.add(col(k)));
     SUM_KEYS.forEach(k -> keys.add(col(k)));
     return flat.groupBy(keys.toArray(Column[]::new)).agg(

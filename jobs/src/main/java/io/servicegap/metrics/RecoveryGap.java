@@ -1,5 +1,6 @@
 package io.servicegap.metrics;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
@@ -32,17 +33,44 @@ public final class RecoveryGap implements MetricFamily {
     return Set.of("transactions", "complaints", "surveys");
   }
 
-  private static StateSet complaints() {
+  /** What complaints can be read by besides all of them: what a case is about, and how it came in. */
+  private static final List<String> BREAKDOWNS = List.of("category", "channel");
+
+  /** The breakdowns the run's complaints have a column for. */
+  private static List<String> breakdowns(MeasuredEvents in) {
+    if (in.complaints() == null) {
+      return List.of();
+    }
+    List<String> columns = java.util.Arrays.asList(in.complaints().columns());
+    return BREAKDOWNS.stream().filter(columns::contains).toList();
+  }
+
+  /** The complaints' states of all of them (subject null) or per category or channel. */
+  private static StateSet complaints(String per) {
     Column resolved = col("resolved_ts").isNotNull();
-    return StateSet.of(GAP, "recovery/complaints", EventKind.COMPLAINTS)
+    Column firstResponse = hours("first_response_ts");
+    Column resolution = hours("resolved_ts");
+    StateSet set = StateSet.of(GAP, per == null ? "recovery/complaints" : "recovery/complaints/" + per, EventKind.COMPLAINTS);
+    if (per != null) {
+      set = set.where(col(per).isNotNull()).per(per, col(per));
+    }
+    return set
         .count("complaints")
         .count("resolved", resolved)
         .count("first_contact", resolved.and(col("contacts").equalTo(1)).and(col("reopened").equalTo(false)))
         .count("reopened", resolved.and(col("reopened")))
+        .sum("first_response_sum", coalesce(firstResponse, lit(0.0)))
+        .sum("first_response_sumsq", coalesce(firstResponse.multiply(firstResponse), lit(0.0)))
+        .count("first_response_n", firstResponse.isNotNull())
+        .sum("resolution_sum", coalesce(resolution, lit(0.0)))
+        .sum("resolution_sumsq", coalesce(resolution.multiply(resolution), lit(0.0)))
+        .count("resolution_n", resolution.isNotNull())
         .figures(
             Figure.rate("resolution_rate", "resolved", "complaints"),
             Figure.rate("first_contact_resolution_rate", "first_contact", "resolved"),
-            Figure.rate("reopen_rate", "reopened", "resolved"));
+            Figure.rate("reopen_rate", "reopened", "resolved"),
+            Figure.mean("first_response_hours_mean", "first_response_sum", "first_response_n"),
+            Figure.mean("resolution_hours_mean", "resolution_sum", "resolution_n"));
   }
 
   /** Orders placed in any status. */
@@ -69,14 +97,23 @@ public final class RecoveryGap implements MetricFamily {
 
   @Override
   public List<StateSet> stateSets(MeasuredEvents in) {
-    return List.of(complaints(), orders(), satisfaction(in));
+    List<StateSet> sets = new java.util.ArrayList<>(List.of(complaints(null), orders(), satisfaction(in)));
+    breakdowns(in).forEach(b -> sets.add(complaints(b)));
+    return sets;
   }
 
   @Override
   public List<Histogram> histograms(MeasuredEvents in) {
-    return List.of(
+    List<Histogram> out = new java.util.ArrayList<>(List.of(
         new Histogram(GAP, "recovery/first_response", EventKind.COMPLAINTS, lit(true), "all", null, hours("first_response_ts"), Map.of("first_response_hours_p50", 0.5)),
-        new Histogram(GAP, "recovery/resolution", EventKind.COMPLAINTS, lit(true), "all", null, hours("resolved_ts"), Map.of("resolution_hours_p50", 0.5)));
+        new Histogram(GAP, "recovery/resolution", EventKind.COMPLAINTS, lit(true), "all", null, hours("resolved_ts"), Map.of("resolution_hours_p50", 0.5))));
+    for (String b : breakdowns(in)) {
+      out.add(new Histogram(GAP, "recovery/first_response/" + b, EventKind.COMPLAINTS, col(b).isNotNull(), b, col(b), hours("first_response_ts"),
+          Map.of("first_response_hours_p50", 0.5)));
+      out.add(new Histogram(GAP, "recovery/resolution/" + b, EventKind.COMPLAINTS, col(b).isNotNull(), b, col(b), hours("resolved_ts"),
+          Map.of("resolution_hours_p50", 0.5)));
+    }
+    return out;
   }
 
   @Override
@@ -84,19 +121,28 @@ public final class RecoveryGap implements MetricFamily {
     double z = in.z();
     // Orders counted for every phase of the same segment, tier and period.
     Dataset<Row> orders = rolled.of(orders()).filter(col("phase").equalTo(GroupingSets.ALL)).drop("phase");
-    Dataset<Row> states = rolled.of(complaints()).join(orders, JoinKeys.of("grain", "period_start", "segment", "price_tier"), "left");
+    Dataset<Row> out = handling(rolled.of(complaints(null)), orders, "all", lit(GroupingSets.ALL), z);
+    for (String b : breakdowns(in)) {
+      out = out.unionByName(handling(rolled.of(complaints(b)), orders, b, col(b), z));
+    }
+    return out.unionByName(MetricTable.tidy(rolled.of(satisfaction(in)), GAP, "all", lit(GroupingSets.ALL),
+        List.of(new Metric("recovery_satisfaction", Estimate.mean(col("perception_sum"), col("perception_sumsq"), col("answers"), z)))));
+  }
+
+  /** How complaints were handled, of all of them or per subject: complaints per 1,000 orders of the same keys, rates and mean times. */
+  private static Dataset<Row> handling(Dataset<Row> complaints, Dataset<Row> orders, String subjectType, Column subject, double z) {
+    Dataset<Row> states = complaints.join(orders, JoinKeys.of("grain", "period_start", "segment", "price_tier"), "left");
     Column perThousand = col("complaints").divide(col("orders")).multiply(1000);
     Column poissonHalf = lit(z).multiply(sqrt(col("complaints"))).divide(col("orders")).multiply(1000);
-    Dataset<Row> rates =
-        MetricTable.tidy(
-            states, GAP, "all", lit(GroupingSets.ALL),
-            List.of(
-                new Metric("complaints_per_1000_orders", Estimate.of(perThousand, col("orders"), perThousand.minus(poissonHalf), perThousand.plus(poissonHalf))),
-                new Metric("resolution_rate", Estimate.rate(col("resolved"), col("complaints"), z)),
-                new Metric("first_contact_resolution_rate", Estimate.rate(col("first_contact"), col("resolved"), z)),
-                new Metric("reopen_rate", Estimate.rate(col("reopened"), col("resolved"), z))));
-    return rates.unionByName(MetricTable.tidy(rolled.of(satisfaction(in)), GAP, "all", lit(GroupingSets.ALL),
-        List.of(new Metric("recovery_satisfaction", Estimate.mean(col("perception_sum"), col("perception_sumsq"), col("answers"), z)))));
+    return MetricTable.tidy(
+        states, GAP, subjectType, subject,
+        List.of(
+            new Metric("complaints_per_1000_orders", Estimate.of(perThousand, col("orders"), perThousand.minus(poissonHalf), perThousand.plus(poissonHalf))),
+            new Metric("resolution_rate", Estimate.rate(col("resolved"), col("complaints"), z)),
+            new Metric("first_contact_resolution_rate", Estimate.rate(col("first_contact"), col("resolved"), z)),
+            new Metric("reopen_rate", Estimate.rate(col("reopened"), col("resolved"), z)),
+            new Metric("first_response_hours_mean", Estimate.mean(col("first_response_sum"), col("first_response_sumsq"), col("first_response_n"), z)),
+            new Metric("resolution_hours_mean", Estimate.mean(col("resolution_sum"), col("resolution_sumsq"), col("resolution_n"), z))));
   }
 
   private static Column hours(String end) {

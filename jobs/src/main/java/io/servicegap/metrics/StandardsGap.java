@@ -1,5 +1,6 @@
 package io.servicegap.metrics;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
@@ -34,16 +35,17 @@ public final class StandardsGap implements MetricFamily {
    *
    * @param promised an event's own deadline, whose span from start is its target; null: the
    *     configured target
+   * @param verdict the source system's own kept-or-broken flag, read where present; or null
    */
-  private record Measure(boolean onOrders, String start, String end, String seconds, String promised) {}
+  private record Measure(boolean onOrders, String start, String end, String seconds, String promised, String verdict) {}
 
   private static final Map<String, Measure> MEASURES =
       Map.of(
-          "order-processing", new Measure(true, "order_ts", "processed_ts", null, null),
-          "first-response", new Measure(false, "opened_ts", "first_response_ts", null, null),
-          "resolution", new Measure(false, "opened_ts", "resolved_ts", null, null),
-          "queue-wait", new Measure(false, null, null, "queue_wait_s", null),
-          "case-promise", new Measure(false, "opened_ts", "resolved_ts", null, "due_ts"));
+          "order-processing", new Measure(true, "order_ts", "processed_ts", null, null, null),
+          "first-response", new Measure(false, "opened_ts", "first_response_ts", null, null, null),
+          "resolution", new Measure(false, "opened_ts", "resolved_ts", null, null, null),
+          "queue-wait", new Measure(false, null, null, "queue_wait_s", null, null),
+          "case-promise", new Measure(false, "opened_ts", "resolved_ts", null, "due_ts", "sla_met"));
 
   @Override
   public String name() {
@@ -66,7 +68,11 @@ public final class StandardsGap implements MetricFamily {
         .sum("excess_sum", m.excess())
         .sum("excess_sumsq", m.excess().multiply(m.excess()))
         .count("excess_n", m.excess().isNotNull())
+        .sum("value_sum", coalesce(m.value(), lit(0.0)))
+        .sum("value_sumsq", coalesce(m.value().multiply(m.value()), lit(0.0)))
+        .count("value_n", m.value().isNotNull())
         .figures(
+            Figure.mean("value_mean", "value_sum", "value_n"),
             Figure.rate("compliance_rate", "counted", "counted").less("breaches"),
             Figure.rate("compliance_rate", "counted", "counted").less("breaches").overAll(),
             Figure.mean("excess_mean", "excess_sum", "excess_n"));
@@ -110,6 +116,7 @@ public final class StandardsGap implements MetricFamily {
     List<Metric> perStandard =
         List.of(
             new Metric("compliance_rate", Estimate.rate(col("counted").minus(col("breaches")), col("counted"), z)),
+            new Metric("value_mean", Estimate.mean(col("value_sum"), col("value_sumsq"), col("value_n"), z)),
             new Metric("excess_mean", Estimate.mean(col("excess_sum"), col("excess_sumsq"), col("excess_n"), z)));
     Dataset<Row> pooled = RollupRunner.sumUp(byStandard, List.of("counted", "breaches"), GroupingSets.reportKeys());
     return MetricTable.tidy(byStandard, GAP, "standard", col("standard"), perStandard)
@@ -135,8 +142,13 @@ public final class StandardsGap implements MetricFamily {
     for (Map.Entry<String, Double> t : standard.tierTargets().entrySet()) {
       target = when(col("price_tier").equalTo(t.getKey()), lit(t.getValue())).otherwise(target);
     }
+    // A source system's own verdict, where the export has one, decides kept or broken; a case
+    // with a verdict and no deadline is still counted (a breach resolved within its first minute).
+    Dataset<Row> events = m.onOrders() ? in.orders() : in.complaints();
+    boolean hasVerdict = m.verdict() != null && events != null && java.util.Arrays.asList(events.columns()).contains(m.verdict());
+    Column verdict = hasVerdict ? col(m.verdict()) : lit(null).cast(DataTypes.BooleanType);
     if (m.promised() != null) {
-      applies = applies.and(col(m.promised()).isNotNull());
+      applies = applies.and(col(m.promised()).isNotNull().or(verdict.isNotNull()));
       target = hours(m.start(), m.promised(), standard, in.settings());
     }
     Column value;
@@ -151,8 +163,11 @@ public final class StandardsGap implements MetricFamily {
       soFar = hours(m.start(), cutoff, standard, in.settings());
     }
     Column known = value.isNotNull();
-    Column breach = when(known, value.gt(target)).otherwise(soFar.gt(target));
-    return new Measured(m.onOrders() ? EventKind.ORDERS : EventKind.COMPLAINTS, applies, value, known.or(breach), breach, when(known.and(breach), value.minus(target)));
+    Column byTime = when(known, value.gt(target)).otherwise(soFar.gt(target));
+    Column breach = when(verdict.isNotNull(), verdict.unary_$bang()).otherwise(byTime);
+    Column counted = verdict.isNotNull().or(known).or(byTime);
+    return new Measured(m.onOrders() ? EventKind.ORDERS : EventKind.COMPLAINTS, applies, value, counted, breach,
+        when(known.and(value.gt(target)).and(breach), value.minus(target)));
   }
 
   /**

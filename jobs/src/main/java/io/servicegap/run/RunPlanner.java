@@ -146,7 +146,8 @@ final class RunPlanner {
     List<MetricFamily> running = Families.running(settings.families());
     long accounts = in.counts().stream().filter(c -> c.source().equals("accounts")).mapToLong(c -> c.accepted()).findFirst().orElse(0L);
     double share = accounts <= settings.clusterAccounts() ? 1.0 : (double) settings.clusterAccounts() / accounts;
-    AccountClusters.Clusters measured = AccountClusters.measure(running, events, share, window, Findings.testedMetrics());
+    double effectShare = accounts <= settings.designEffectAccounts() ? 1.0 : (double) settings.designEffectAccounts() / accounts;
+    AccountClusters.Clusters measured = AccountClusters.measure(running, events, share, effectShare, window, Findings.testedMetrics());
     clusters.set(measured);
     Dataset<Row> all = AccountClusters.widen(RollupRunner.measure(running, events), measured.designEffects(), events.z());
     // Sums of doubles depend on the order partitions are merged in; 12 decimals keep re-runs and

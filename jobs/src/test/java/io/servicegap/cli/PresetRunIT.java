@@ -204,4 +204,73 @@ class PresetRunIT extends SparkTestBase {
     assertEquals(0, spark.read().parquet(tables.resolve("fee_impact").toString()).count());
     assertNull(inputs(manifest(tables)).get("transactions").get("path").textValue());
   }
+
+  /**
+   * A ServiceNow incident log: one row per update, "?" for an empty cell, updates out of order,
+   * ServiceNow's own SLA verdict, categories and channels; one price tier (the reference's premium
+   * targets are ignored, not an error). As of 2016-03-31.
+   */
+  @Test
+  void serviceNowIncidentLogWithItsOwnSlaVerdict() throws IOException {
+    Path tables = runPreset("servicenow", "servicenow", "2016-03-31");
+    Map<String, Row> march = monthTotals(tables, "2016-03-01");
+    // Six incidents; quarantined: INC0000055 (opened "2016-03-04 10:00", another format) and
+    // INC0000060 (caller "?"). Kept: 45 (Phone, Category 55, 10 h), 47 (Email, Category 55, 1 min),
+    // 50 (Phone, Category 26, 48 h, reopened; its updates out of order), 52 (Self service,
+    // Category 26, unresolved).
+    assertFigure(march, "recovery/resolution_rate/ALL", 3 / 4.0, 4);
+    assertFigure(march, "recovery/reopen_rate/ALL", 1 / 3.0, 3);
+    assertFigure(march, "recovery/first_contact_resolution_rate/ALL", 2 / 3.0, 3);
+    assertFigure(march, "recovery/resolution_hours_mean/ALL", (10 + 1 / 60.0 + 48) / 3, 3);
+    // The latest made_sla of each: 45 true, 47 false (resolved in a minute, breached all the
+    // same), 50 false, 52 true (within its SLA so far) → 2 / 4. No incident has a due time.
+    assertFigure(march, "gap3/compliance_rate/case-promise", 2 / 4.0, 4);
+    // Resolution within 48 h over every category: 45, 47, 50 (exactly 48 h) kept; 52 open for
+    // 27 days → 3 / 4; the mean of the known times as above.
+    assertFigure(march, "gap3/compliance_rate/resolution", 3 / 4.0, 4);
+    assertFigure(march, "gap3/value_mean/resolution", (10 + 1 / 60.0 + 48) / 3, 3);
+    // Per category and per channel (monthTotals keys them by subject).
+    assertFigure(march, "recovery/resolution_rate/Category 55", 1.0, 2);
+    assertFigure(march, "recovery/resolution_rate/Category 26", 1 / 2.0, 2);
+    assertFigure(march, "recovery/resolution_rate/Phone", 1.0, 2);
+    assertFigure(march, "recovery/resolution_rate/Email", 1.0, 1);
+    assertFigure(march, "recovery/resolution_rate/Self service", 0.0, 1);
+    assertFigure(march, "recovery/resolution_hours_mean/Phone", (10 + 48) / 2.0, 2);
+    List<Row> bad = quarantine(tables, "complaints");
+    assertEquals(List.of("MISSING_REQUIRED", "PARSE_ERROR"), bad.stream().map(r -> r.<String>getAs("reason")).toList());
+    assertEquals("opened_ts", bad.get(1).getAs("column_name"));
+    assertTrue(bad.get(1).<String>getAs("record").contains("\"opened_ts\":\"2016-03-04 10:00\""), bad.get(1).<String>getAs("record"));
+    Map<String, JsonNode> in = inputs(manifest(tables));
+    assertEquals(6, in.get("complaints").get("rows_read").asLong());
+    assertEquals(3, in.get("accounts").get("accepted").asLong());
+  }
+
+  /**
+   * A SERVQUAL export with no header row, no respondent id and no date, gzip-compressed: five
+   * respondents, expectation then perception per item. Respondent 3 wrote "N/A" for its
+   * reliability perception (that answer is quarantined); respondent 2 left its responsiveness
+   * perception blank (an expectation alone). Dated 2026-04-30.
+   */
+  @Test
+  void servqualExportWithNoHeaderIdsOrDates() throws IOException {
+    Path tables = runPreset("servqual-headerless", "servqual-headerless", "2026-05-31");
+    Map<String, Row> april = monthTotals(tables, "2026-04-01");
+    // Reliability, respondents 0 1 2 4: expected 6 7 5 7, perceived 5 4 5 6.
+    assertFigure(april, "gap5/expectation_mean/reliability", 25 / 4.0, 4);
+    assertFigure(april, "gap5/perception_mean/reliability", 20 / 4.0, 4);
+    assertFigure(april, "gap5/gap_mean/reliability", -5 / 4.0, 4);
+    // Responsiveness: expected 7 6 6 6 7 (all five), perceived 6 5 _ 6 7, gaps −1 −1 0 0.
+    assertFigure(april, "gap5/expectation_mean/responsiveness", 32 / 5.0, 5);
+    assertFigure(april, "gap5/gap_mean/responsiveness", -2 / 4.0, 4);
+    Map<String, JsonNode> in = inputs(manifest(tables));
+    assertEquals(5, in.get("accounts").get("accepted").asLong(), "each respondent an account");
+    assertEquals(25, in.get("surveys").get("rows_read").asLong(), "five answers from each of five lines: none taken for a header");
+    assertEquals(24, in.get("surveys").get("accepted").asLong());
+    List<Row> bad = quarantine(tables, "surveys");
+    assertEquals(1, bad.size());
+    assertEquals("perception", bad.get(0).getAs("column_name"));
+    assertTrue(bad.get(0).<String>getAs("record").contains("\"perception\":\"N/A\""), bad.get(0).<String>getAs("record"));
+    // Every accepted answer names an account the accounts query numbered alike.
+    assertEquals(0, spark.read().parquet(tables.resolve("quarantine").toString()).filter("reason = 'UNKNOWN_REFERENCE'").count());
+  }
 }

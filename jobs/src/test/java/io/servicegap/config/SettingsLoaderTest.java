@@ -104,4 +104,30 @@ class SettingsLoaderTest {
         assertThrows(ConfigurationException.class, () -> SettingsLoader.load(new File(dir.toFile(), "nope.conf"), ConfigFactory.empty(), List.of(), FAMILIES));
     assertTrue(e.getMessage().contains("nope.conf"));
   }
+
+  @Test
+  void narrowingTheTiersIgnoresTheOtherTiersTargets() throws IOException {
+    // reference.conf sets premium targets for four standards; a run of the standard tier alone
+    // needs no edit of them.
+    Settings s = SettingsLoader.load(conf(INPUTS), ConfigFactory.empty(), List.of("servicegap.price-tiers=[standard]"), FAMILIES);
+    assertEquals(List.of("standard"), s.priceTiers());
+    assertEquals(java.util.Map.of(), s.standards().get("order-processing").tierTargets(), "premium's target is not kept");
+    assertEquals(3.0, s.standards().get("order-processing").target());
+    Settings own = SettingsLoader.load(conf(INPUTS), ConfigFactory.empty(),
+        List.of("servicegap.price-tiers=[standard, gold]", "servicegap.standards.resolution.tier-targets.gold=12"), FAMILIES);
+    assertEquals(java.util.Map.of("gold", 12.0), own.standards().get("resolution").tierTargets());
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> SettingsLoader.load(conf(INPUTS), ConfigFactory.empty(),
+        List.of("servicegap.standards.resolution.tier-targets.premium=0"), FAMILIES));
+    assertTrue(e.getMessage().contains("tier-targets.premium must be > 0"), e.getMessage());
+  }
+
+  @Test
+  void designEffectsReadAPartOfTheFindingsAccounts() throws IOException {
+    Settings s = SettingsLoader.load(conf(INPUTS), ConfigFactory.empty(), List.of(), FAMILIES);
+    assertEquals(10_000, s.clusterAccounts());
+    assertEquals(2_500, s.designEffectAccounts());
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> SettingsLoader.load(conf(INPUTS), ConfigFactory.empty(),
+        List.of("servicegap.stats.cluster-accounts=1000", "servicegap.stats.design-effect-accounts=2000"), FAMILIES));
+    assertTrue(e.getMessage().contains("design-effect-accounts must be >= 100 and at most servicegap.stats.cluster-accounts"), e.getMessage());
+  }
 }

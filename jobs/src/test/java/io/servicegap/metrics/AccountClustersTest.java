@@ -47,7 +47,7 @@ class AccountClustersTest extends MetricFixtures {
     MeasuredEvents in = events(s, MAY, accounts, frame(ORDERS_DDL, orders.toArray(Object[][]::new)), frame(COMPLAINTS_DDL),
         frame(SURVEYS_DDL, answers.toArray(Object[][]::new)), null);
     List<MetricFamily> families = List.of(new CommunicationGap(), new CustomerGap());
-    clusters = AccountClusters.measure(families, in, 1.0, new AccountClusters.Window(LocalDate.parse("2026-05-01"), LocalDate.parse("2026-05-31")),
+    clusters = AccountClusters.measure(families, in, 1.0, 1.0, new AccountClusters.Window(LocalDate.parse("2026-05-01"), LocalDate.parse("2026-05-31")),
         Set.of("otif_rate"));
     widened = AccountClusters.widen(RollupRunner.measure(families, in), clusters.designEffects(), in.z()).cache();
   }

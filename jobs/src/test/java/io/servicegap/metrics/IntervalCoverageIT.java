@@ -46,7 +46,7 @@ class IntervalCoverageIT extends MetricFixtures {
     List<MetricFamily> families = List.of(new CommunicationGap());
     Dataset<Row> events = RollupRunner.measure(families, in).filter(col("metric").equalTo("on_time_rate").and(col("phase").equalTo("delivery"))
         .and(col("price_tier").equalTo("budget")).and(col("segment").startsWith("g"))).cache();
-    AccountClusters.Clusters clusters = AccountClusters.measure(families, in, 1.0, null, Set.of());
+    AccountClusters.Clusters clusters = AccountClusters.measure(families, in, 1.0, 1.0, null, Set.of());
     Dataset<Row> widened = AccountClusters.widen(events, clusters.designEffects(), in.z());
 
     long groups = events.count();

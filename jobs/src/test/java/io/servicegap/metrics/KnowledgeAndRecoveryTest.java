@@ -91,4 +91,44 @@ class KnowledgeAndRecoveryTest extends MetricFixtures {
     assertMetric(metrics(tidy, "month", "2026-05-01", "smb", "post_sale", "budget", "all/ALL"), "complaints_per_1000_orders", 1000.0, 3);
     assertEquals(0, tidy.filter("segment = 'enterprise'").filter("metric = 'complaints_per_1000_orders'").count(), "no complaints, no row");
   }
+
+  /**
+   * The same complaints with their channels (K1 and K2 by phone, K3 by email, K4 with none) read
+   * per category and per channel, with mean times. Means over the cases that have the time:
+   * first response (1 + 3 + 2) / 3 = 2 h, resolution (10 + 30 + 20) / 3 = 20 h. billing: K1 K2 K4,
+   * resolved 2 of 3, first responses 1 and 3 h (mean 2), resolutions 10 and 30 h (mean 20,
+   * sample variance ((10−20)² + (30−20)²) / 1 = 200, half-width z · √(200 / 2) = 1.96 · 10).
+   * phone: K1 K2, both resolved, at first contact 1 of 2. K4 has no channel: no channel row.
+   */
+  @Test
+  void recoveryPerCategoryAndChannelWithMeanTimes() {
+    Dataset<Row> orders = frame(ORDERS_DDL,
+        row("O1", "A1", ts("2026-05-01T10:00:00Z"), null, money("10"), null, 1, null, ts("2026-05-02T10:00:00Z"), null, null, "open"),
+        row("O2", "A1", ts("2026-05-02T10:00:00Z"), null, money("10"), null, 1, null, ts("2026-05-03T10:00:00Z"), null, null, "open"));
+    Dataset<Row> complaints = frame(COMPLAINTS_DDL + ", channel string",
+        row("K1", "A1", null, ts("2026-05-05T00:00:00Z"), "post_sale", "billing", ts("2026-05-05T01:00:00Z"), ts("2026-05-05T10:00:00Z"), null, 1, false, "phone"),
+        row("K2", "A1", null, ts("2026-05-05T00:00:00Z"), "post_sale", "billing", ts("2026-05-05T03:00:00Z"), ts("2026-05-06T06:00:00Z"), null, 2, false, "phone"),
+        row("K3", "A1", null, ts("2026-05-05T00:00:00Z"), "delivery", "late_delivery", ts("2026-05-05T02:00:00Z"), ts("2026-05-05T20:00:00Z"), null, 1, true, "email"),
+        row("K4", "A1", null, ts("2026-05-05T00:00:00Z"), "post_sale", "billing", null, null, null, 1, false, null));
+    Dataset<Row> surveys = frame(
+        "response_id string, account_id string, order_id string, complaint_id string, submitted_ts timestamp, phase string, dimension string, expectation double, perception double");
+    Dataset<Row> tidy = new RecoveryGap().measure(events(settings(), orders, complaints, surveys, null)).cache();
+    Map<String, Row> all = metrics(tidy, "month", "2026-05-01", "ALL", "ALL", "ALL", "all/ALL");
+    assertMetric(all, "first_response_hours_mean", 2.0, 3);
+    assertMetric(all, "resolution_hours_mean", 20.0, 3);
+    Map<String, Row> billing = metrics(tidy, "month", "2026-05-01", "ALL", "ALL", "ALL", "category/billing");
+    assertMetric(billing, "resolution_rate", 2.0 / 3, 3);
+    assertMetric(billing, "complaints_per_1000_orders", 3.0 / 2 * 1000, 2); // billing complaints per order of the same keys
+    assertMetric(billing, "first_response_hours_mean", 2.0, 2);
+    assertMetric(billing, "resolution_hours_mean", 20.0, 2);
+    double half = io.servicegap.stats.Estimate.z(0.95) * Math.sqrt(200.0 / 2);
+    assertEquals(20.0 - half, billing.get("resolution_hours_mean").<Double>getAs("ci_low"), 1e-6);
+    assertEquals(2L, billing.get("resolution_hours_p50").<Long>getAs("n"), "a median per category too");
+    Map<String, Row> phone = metrics(tidy, "month", "2026-05-01", "ALL", "ALL", "ALL", "channel/phone");
+    assertMetric(phone, "resolution_rate", 1.0, 2);
+    assertMetric(phone, "first_contact_resolution_rate", 1.0 / 2, 2);
+    assertMetric(metrics(tidy, "month", "2026-05-01", "ALL", "ALL", "ALL", "category/late_delivery"), "reopen_rate", 1.0, 1);
+    assertEquals(2, tidy.filter("subject_type = 'channel' AND metric = 'resolution_rate' AND grain = 'month' AND segment = 'ALL' AND phase = 'ALL' AND price_tier = 'ALL'")
+        .count(), "phone and email; K4 has no channel");
+  }
 }

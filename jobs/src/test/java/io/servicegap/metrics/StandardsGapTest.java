@@ -71,6 +71,27 @@ class StandardsGapTest extends MetricFixtures {
     assertPercentile(promise, "value_p50", 24.0, 2); // resolved after 24 h (D1) and 72 h (D2)
   }
 
+  /**
+   * case-promise with the source system's own verdict (sla_met), as a service desk exports it;
+   * as_of 2026-05-31. V1 made its SLA though resolved after its due time: kept (the system knows
+   * of a pause the export doesn't). V2 breached though resolved 1 minute after opening, with no
+   * due time at all: broken, no excess (its value is within any deadline it had). V3 has no
+   * verdict: due after 48 h, resolved after 72 h, broken by time, excess 24 h. V4 has neither a
+   * verdict nor a due time: not an event. Counted V1 V2 V3, kept V1: 1/3.
+   */
+  @Test
+  void aCasePromiseReadsTheSourceSystemsOwnVerdictWhereItHasOne() {
+    Dataset<Row> cases = frame(COMPLAINTS_DDL + ", due_ts timestamp, sla_met boolean",
+        row("V1", "A1", null, ts("2026-05-10T09:00:00Z"), "post_sale", "billing", null, ts("2026-05-13T09:00:00Z"), null, 1, false, ts("2026-05-12T09:00:00Z"), true),
+        row("V2", "A1", null, ts("2026-05-10T09:00:00Z"), "post_sale", "billing", null, ts("2026-05-10T09:01:00Z"), null, 1, false, null, false),
+        row("V3", "A1", null, ts("2026-05-10T09:00:00Z"), "post_sale", "billing", null, ts("2026-05-13T09:00:00Z"), null, 1, false, ts("2026-05-12T09:00:00Z"), null),
+        row("V4", "A1", null, ts("2026-05-10T09:00:00Z"), "post_sale", "billing", null, ts("2026-05-13T09:00:00Z"), null, 1, false, null, null));
+    Dataset<Row> tidy = new StandardsGap().measure(events(settings(), frame(ORDERS_DDL), cases, noSurveys(), null));
+    Map<String, Row> promise = metrics(tidy, "month", "2026-05-01", "ALL", "ALL", "ALL", "standard/case-promise");
+    assertMetric(promise, "compliance_rate", 1.0 / 3, 3);
+    assertMetric(promise, "excess_mean", 24.0, 1); // V3 alone breached past a known deadline
+  }
+
   @Test
   void complianceCountsBreachesOfTierTargetsAndUnmeasuredEventsPastTheirTarget() {
     Dataset<Row> tidy = new StandardsGap().measure(events(settings(), orders(), complaints(), noSurveys(), null)).cache();
