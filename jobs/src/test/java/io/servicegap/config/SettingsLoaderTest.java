@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,5 +130,96 @@ class SettingsLoaderTest {
     ConfigurationException e = assertThrows(ConfigurationException.class, () -> SettingsLoader.load(conf(INPUTS), ConfigFactory.empty(),
         List.of("servicegap.stats.cluster-accounts=1000", "servicegap.stats.design-effect-accounts=2000"), FAMILIES));
     assertTrue(e.getMessage().contains("design-effect-accounts must be >= 100 and at most servicegap.stats.cluster-accounts"), e.getMessage());
+  }
+
+  @Test
+  void everyRangeRuleRejectsTheValueJustOutsideIt() throws IOException {
+    for (SettingRules.Rule rule : SettingRules.RULES) {
+      if (rule.min() == null && rule.max() == null) {
+        continue;
+      }
+      // An open bound is itself outside; a closed one is passed by one unit.
+      double outside = rule.min() != null ? (rule.minOpen() ? rule.min() : rule.min() - 1) : (rule.maxOpen() ? rule.max() : rule.max() + 1);
+      String value = rule.kind() == SettingRules.Kind.NUMBER ? Double.toString(outside) : Long.toString((long) outside);
+      ConfigurationException e = assertThrows(ConfigurationException.class,
+          () -> SettingsLoader.load(conf(INPUTS), ConfigFactory.empty(), List.of("servicegap." + rule.key() + "=" + value), FAMILIES), rule.key());
+      assertEquals(List.of("servicegap." + rule.key() + " " + rule.must()), e.problems(), rule.key());
+    }
+  }
+
+  @Test
+  void rangeMessagesSayTheRangeInWords() throws IOException {
+    File file = conf(INPUTS + "servicegap.stats.confidence = 1\nservicegap.quality.max-reject-ratio = 1.5\n"
+        + "servicegap.stats.percentile-resolution = 0\nservicegap.retention.failed-below = 0.6\nservicegap.run.lock-stale-hours = 0\n");
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> SettingsLoader.load(file, ConfigFactory.empty(), List.of(), FAMILIES));
+    assertEquals(
+        List.of(
+            "servicegap.quality.max-reject-ratio must be within [0, 1]",
+            "servicegap.stats.confidence must be strictly between 0 and 1",
+            "servicegap.stats.percentile-resolution must be within (0, 1]",
+            "servicegap.run.lock-stale-hours must be >= 1",
+            "servicegap.retention.failed-below must not exceed servicegap.retention.exceeded-above"),
+        e.problems());
+  }
+
+  @Test
+  void aWrongTypeIsReportedOnceWithWhereItWasSet() throws IOException {
+    File file = conf(INPUTS + "servicegap.grains = day\nservicegap.stats.confidence = true\nservicegap.stats.min-sample = lots\n");
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> SettingsLoader.load(file, ConfigFactory.empty(), List.of(), FAMILIES));
+    String all = String.join("\n", e.problems());
+    assertEquals(3, e.problems().size(), all);
+    assertTrue(all.contains("servicegap.grains: Wrong value type at 'servicegap.grains', expecting: list but got: string ("), all);
+    assertTrue(all.contains("env.conf: 3)"), all);
+    assertTrue(all.contains("servicegap.stats.confidence: Wrong value type"), all);
+    assertTrue(all.contains("servicegap.stats.min-sample: stats.min-sample has type STRING rather than NUMBER ("), all);
+    assertTrue(all.contains("env.conf: 5)"), all);
+  }
+
+  @Test
+  void aSectionOfTheWrongShapeIsReportedAlone() throws IOException {
+    ConfigurationException notObject = assertThrows(ConfigurationException.class,
+        () -> SettingsLoader.load(conf(INPUTS + "servicegap.stats = 5\nservicegap.timezone = Mars/Olympus\n"), ConfigFactory.empty(), List.of(), FAMILIES));
+    assertEquals(1, notObject.problems().size(), notObject.getMessage());
+    assertTrue(notObject.problems().get(0).startsWith("servicegap.stats: Wrong value type"), notObject.getMessage());
+    ConfigurationException nulled = assertThrows(ConfigurationException.class,
+        () -> SettingsLoader.load(conf(INPUTS + "servicegap.business-hours = null\n"), ConfigFactory.empty(), List.of(), FAMILIES));
+    assertEquals(List.of("servicegap.business-hours is null, but must be an object (see reference.conf)"), nulled.problems());
+  }
+
+  @Test
+  void entriesTakeWhatTheyLeaveOutFromTheReference() throws IOException {
+    Settings s = SettingsLoader.load(conf(INPUTS + "servicegap.raw.orders.path = o.csv\n"
+        + "servicegap.dimensions = [rating]\nservicegap.dimension-settings.rating { min = 1, max = 5, element = promise }\n"),
+        ConfigFactory.empty(), List.of(), FAMILIES);
+    assertEquals("csv", s.raw().get("orders").format());
+    assertEquals(Map.of(), s.raw().get("orders").options());
+    assertEquals(1.0, s.dimensions().get("rating").weight());
+    Settings json = SettingsLoader.load(conf(INPUTS), ConfigFactory.empty(),
+        List.of("servicegap.entry-defaults.raw.format=json", "servicegap.raw.orders.path=o.json"), FAMILIES);
+    assertEquals("json", json.raw().get("orders").format());
+  }
+
+  @Test
+  void configurationCodeStaysSmall() throws IOException {
+    // Files of this package at most 400 lines, methods at most 60 (a method ends at its closing brace's indentation).
+    Path pkg = Path.of("src/main/java/io/servicegap/config");
+    try (var files = Files.list(pkg)) {
+      for (Path f : files.toList()) {
+        List<String> lines = Files.readAllLines(f);
+        assertTrue(lines.size() <= 400, f + " has " + lines.size() + " lines");
+        for (int i = 0; i < lines.size(); i++) {
+          String line = lines.get(i);
+          if (line.matches("  [A-Za-z<][^=;(]*\\(.*\\{\\s*") && !line.contains(" record ") && !line.contains(" class ")) {
+            int end = i + 1;
+            while (end < lines.size() && !lines.get(end).equals("  }")) {
+              end++;
+            }
+            int length = end - i + 1;
+            int start = i + 1;
+            assertTrue(length <= 60, () -> f.getFileName() + ":" + start + " is a method of " + length + " lines");
+          }
+        }
+      }
+    }
   }
 }
