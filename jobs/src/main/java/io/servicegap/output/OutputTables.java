@@ -18,11 +18,17 @@ public final class OutputTables {
     return new OutputColumn(name, type, description);
   }
 
+  /** Tables of periods are partitioned by the month a period starts in: a folder per day costs writers and readers far more than it saves. */
+  public static final String PERIOD_MONTH_COLUMN = "period_month";
+  private static final List<String> BY_MONTH = List.of("grain", PERIOD_MONTH_COLUMN);
+  private static final OutputColumn PERIOD_MONTH =
+      c(PERIOD_MONTH_COLUMN, "date", "First day of the month the period starts in (a week's: of its Monday). Partition column: a run replaces whole months.");
+
   public static final Table GAP_METRICS =
       new Table(
           "gap_metrics",
           "One row per grain × period × segment × phase × price_tier × gap × metric × subject: one value per row.",
-          List.of("grain", "period_start"),
+          BY_MONTH,
           List.of(
               c("segment", "string", "Customer segment, or ALL when rolled up."),
               c("phase", "string", "Journey phase (pre_sale, delivery, post_sale), or ALL."),
@@ -36,10 +42,11 @@ public final class OutputTables {
               c("ci_low", "double", "Lower bound of the confidence interval (Wilson for rates, normal for means); null where none applies."),
               c("ci_high", "double", "Upper bound of the confidence interval; null where none applies."),
               c("low_sample", "boolean", "n is below servicegap.stats.min-sample."),
+              c("period_start", "date", "First day of the period: the day, the ISO week's Monday, the month's first day."),
               c("as_of", "date", "The run's as_of date: events up to its end are counted."),
               c("run_id", "string", "Run that wrote the row; its manifest is _runs/<run_id>.json."),
               c("grain", "string", "Period length: day, week (ISO, from Monday) or month. Partition column."),
-              c("period_start", "date", "First day of the period. Partition column.")));
+              PERIOD_MONTH));
 
   public static final Table QUARANTINE =
       new Table(
@@ -67,14 +74,15 @@ public final class OutputTables {
       cols.add(c(h.column(), "double", h.meaning() + " The gap_metrics row " + h.gap() + "/" + h.metric() + "/ALL; null where it has none."));
       cols.add(c(h.column() + "_n", "bigint", "n of " + h.column() + "."));
     }
+    cols.add(c("period_start", "date", "First day of the period."));
     cols.add(c("as_of", "date", "The run's as_of date."));
     cols.add(c("run_id", "string", "Run that wrote the row."));
     cols.add(c("grain", "string", "day, week or month. Partition column."));
-    cols.add(c("period_start", "date", "First day of the period. Partition column."));
+    cols.add(PERIOD_MONTH);
     return new Table(
         "gap_scorecard",
         "One row per grain × period × segment × phase × price_tier: the headline figure of each gap, pivoted from gap_metrics.",
-        List.of("grain", "period_start"),
+        BY_MONTH,
         List.copyOf(cols));
   }
 
@@ -121,14 +129,15 @@ public final class OutputTables {
       cols.add(c(m + "_ci_high", "double", "Upper bound of " + m + "'s interval."));
     });
     cols.add(c("low_sample", "boolean", "positive_impact_n or negative_impact_n is below servicegap.stats.min-sample (or absent)."));
+    cols.add(c("period_start", "date", "First day of the period the responses were submitted in."));
     cols.add(c("as_of", "date", "The run's as_of date."));
     cols.add(c("run_id", "string", "Run that wrote the row."));
     cols.add(c("grain", "string", "day, week or month. Partition column."));
-    cols.add(c("period_start", "date", "First day of the period the responses were submitted in. Partition column."));
+    cols.add(PERIOD_MONTH);
     return new Table(
         "phase_impact",
         "One row per grain × period × segment × phase × price_tier: survey responses classed exceeded / met / failed, and the retention of each class after the response. Pivoted from the gap_metrics rows of gap impact.",
-        List.of("grain", "period_start"),
+        BY_MONTH,
         List.copyOf(cols));
   }
 

@@ -155,6 +155,34 @@ public final class TablePublisher {
   }
 
   /**
+   * Rewrites a table published in an earlier layout (partition folders named otherwise than its
+   * partition columns) into its own, through a publish of every partition: readers see the old
+   * layout or the new, never both. Call only under the run lock.
+   *
+   * @param derive the table's columns from the old rows (the old partition columns included)
+   * @return whether the table was rewritten
+   */
+  public boolean rewriteLayout(SparkSession spark, OutputTables.Table table, java.util.function.UnaryOperator<Dataset<Row>> derive) {
+    Path published = new Path(root, table.name());
+    List<String> old;
+    try {
+      old = partitions(published, table.partitionBy().size()).stream()
+          .filter(rel -> !List.copyOf(values(rel).keySet()).equals(table.partitionBy()))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (old.isEmpty()) {
+      return false;
+    }
+    LOG.warn("{} is partitioned as an earlier servicegap wrote it ({}): rewriting its {} partitions by {}",
+        table.name(), old.get(0), old.size(), String.join(", ", table.partitionBy()));
+    stage(derive.apply(spark.read().parquet(published.toString())), table);
+    publish(List.of(new Scope(table, p -> true)));
+    return true;
+  }
+
+  /**
    * Finishes the publish of any run that died while moving partitions, then removes what runs that
    * died earlier left aside. Call only under the run lock: no other run is then going on.
    */

@@ -110,20 +110,29 @@ final class RunPlanner {
         in.has("surveys") ? EventKeys.answers(in.rows("surveys"), run) : null);
   }
 
-  /** A table partitioned by grain and period: it owns the periods of the run's window. */
+  /**
+   * A table partitioned by grain and the month a period starts in: it owns every month of the
+   * run's window, whose periods it recomputes whole.
+   */
   private PlannedTable periodTable(Table table, String stage, Function<PlannedTable.Staged, Dataset<Row>> rows, RunKeys run, List<Table> derivedFrom) {
+    LocalDate firstMonth = RunKeys.periodMonth(run.windowStart());
+    LocalDate lastMonth = RunKeys.periodMonth(run.asOf());
     Predicate<Map<String, String>> owns = p -> {
-      Grain g;
-      try {
-        g = Grain.parse(p.get("grain"));
-      } catch (IllegalArgumentException e) {
+      if (p.get("grain") == null || p.get(OutputTables.PERIOD_MONTH_COLUMN) == null) {
         return false;
       }
-      LocalDate start = LocalDate.parse(p.get("period_start"));
-      return settings.grains().contains(g) && !start.isBefore(run.firstPeriod(g)) && !start.isAfter(run.lastPeriod(g));
+      try {
+        LocalDate month = LocalDate.parse(p.get(OutputTables.PERIOD_MONTH_COLUMN));
+        return settings.grains().contains(Grain.parse(p.get("grain"))) && !month.isBefore(firstMonth) && !month.isAfter(lastMonth);
+      } catch (IllegalArgumentException | java.time.DateTimeException e) {
+        return false;
+      }
     };
+    Function<PlannedTable.Staged, Dataset<Row>> withMonth =
+        rows.andThen(d -> d.withColumn(OutputTables.PERIOD_MONTH_COLUMN, org.apache.spark.sql.functions.trunc(col(Periods.PERIOD_START), "month")));
     Grain first = settings.grains().get(0);
-    return new PlannedTable(table, stage, rows, owns, List.of(first.name().toLowerCase(Locale.ROOT), run.lastPeriod(first).toString()), derivedFrom);
+    List<String> whenEmpty = List.of(first.name().toLowerCase(Locale.ROOT), RunKeys.periodMonth(run.lastPeriod(first)).toString());
+    return new PlannedTable(table, stage, withMonth, owns, whenEmpty, derivedFrom);
   }
 
   /** A table partitioned by as_of: it owns the run's as_of. */

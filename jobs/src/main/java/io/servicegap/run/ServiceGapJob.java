@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.to_date;
 import io.servicegap.config.Settings;
 import io.servicegap.ingest.Ingestion;
 import io.servicegap.ingest.SourceCounts;
+import io.servicegap.keys.Periods;
 import io.servicegap.keys.RunKeys;
 import io.servicegap.metrics.Families;
 import io.servicegap.metrics.PhaseImpact;
@@ -95,6 +96,7 @@ public final class ServiceGapJob {
   private Outcome run(Request request, RunManifest manifest, StageClock clock) {
     TablePublisher publisher = new TablePublisher(settings.outputPath(), request.runId(), hadoop());
     try {
+      relayout(request.runId());
       java.util.Set<String> sources = sourcesRead();
       ShufflePartitions.followInput(spark, settings, sources);
       Ingestion.Result ingested = clock.time("ingest", () -> new Ingestion(spark, settings, publisher.scratch("inputs")).ingest(sources));
@@ -104,10 +106,12 @@ public final class ServiceGapJob {
       // Retention after an event is known only a churn window later: a nightly run with the impact
       // family also recomputes the periods whose outcomes became known in its lookback window.
       int matured = settings.runs(PhaseImpact.GAP) ? settings.retention().churnAfterDays() : 0;
-      LocalDate from = request.backfillFrom().orElse(asOf.minusDays(settings.lookbackDays() + (long) matured));
+      LocalDate touched = request.backfillFrom().orElse(asOf.minusDays(settings.lookbackDays() + (long) matured));
+      // Tables of periods are replaced a month at a time: the window widens to whole months.
+      LocalDate from = RunKeys.monthsFrom(touched, settings.grains());
       RunKeys run = new RunKeys(request.runId(), asOf, from, settings.timezone());
       manifest.window(run);
-      LOG.info("run {}: as_of {}, recomputing periods from {}", run.runId(), asOf, from);
+      LOG.info("run {}: as_of {}, recomputing the months from {} (the window reaches back to {})", run.runId(), asOf, from, touched);
 
       // A run restricted to some families reads only their sources: its quarantine would replace
       // the day's full one with part of it, so it leaves the table be (the manifest has its counts).
@@ -133,6 +137,20 @@ public final class ServiceGapJob {
       return new Outcome(manifest, ingested.counts(), rows, run, List.of(), topFindings(run), noFindings.get(), report);
     } finally {
       publisher.discardStaging();
+    }
+  }
+
+  /** Tables published by grain and day (an earlier servicegap's layout) are rewritten by grain and month first. */
+  private void relayout(String runId) {
+    TablePublisher rewriter = new TablePublisher(settings.outputPath(), runId + "-layout", hadoop());
+    try {
+      for (OutputTables.Table table : List.of(OutputTables.GAP_METRICS, OutputTables.GAP_SCORECARD, OutputTables.PHASE_IMPACT)) {
+        rewriter.rewriteLayout(spark, table, old -> old
+            .withColumn(Periods.PERIOD_START, col(Periods.PERIOD_START).cast("date"))
+            .withColumn(OutputTables.PERIOD_MONTH_COLUMN, org.apache.spark.sql.functions.trunc(col(Periods.PERIOD_START), "month")));
+      }
+    } finally {
+      rewriter.discardStaging();
     }
   }
 

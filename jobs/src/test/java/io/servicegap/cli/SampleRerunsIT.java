@@ -76,4 +76,37 @@ class SampleRerunsIT extends SparkTestBase {
     assertTrue(gap4.count() > 0);
     assertSameRows(metrics.filter("gap = 'gap4' and grain = 'month'").drop("run_id"), gap4);
   }
+
+  @Test
+  void aNightlyRunReplacesWholeMonthsAndRewritesTheDailyLayoutFirst() throws IOException {
+    Path nightly = Files.createTempDirectory("servicegap-nightly");
+    copy(out.resolve("tables"), nightly.resolve("tables"));
+    // gap_metrics as an earlier servicegap published it: a folder per grain and day.
+    Path table = nightly.resolve("tables/gap_metrics");
+    Path daily = nightly.resolve("daily");
+    spark.read().parquet(table.toString()).drop("period_month").write().partitionBy("grain", "period_start").parquet(daily.toString());
+    org.apache.commons.io.FileUtils.deleteDirectory(table.toFile());
+    Files.move(daily, table);
+    String firstRun = spark.read().parquet(table.toString()).select("run_id").first().getString(0);
+
+    // 2026-09-30 − (10 + 90 days of churn) = 2026-06-22, a Monday in June: June to September are recomputed.
+    JobRunner.Result r = run(nightly, "--as-of", AS_OF, "--set", "servicegap.run.lookback-days=10");
+    assertEquals(0, r.exitCode(), r.err());
+    try (Stream<Path> folders = Files.walk(table, 2)) {
+      assertEquals(List.of(), folders.map(Path::toString).filter(f -> f.contains("period_start=")).toList(), "no folder per day is left");
+    }
+    Dataset<Row> after = spark.read().parquet(table.toString());
+    List<Row> byMonth = after.groupBy("grain", "period_month").agg(org.apache.spark.sql.functions.countDistinct("run_id"), org.apache.spark.sql.functions.first("run_id")).collectAsList();
+    assertTrue(byMonth.size() <= 60, byMonth.size() + " partitions");
+    for (Row m : byMonth) {
+      assertEquals(1L, m.getLong(2), "one run wrote " + m);
+      boolean recomputed = !m.getDate(1).toLocalDate().isBefore(java.time.LocalDate.parse("2026-06-01"));
+      assertEquals(!recomputed, m.getString(3).equals(firstRun), "the nightly run owns June to September only: " + m);
+    }
+    assertSameRows(metrics.drop("run_id"), after.drop("run_id"));
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    org.apache.commons.io.FileUtils.copyDirectory(from.toFile(), to.toFile());
+  }
 }
