@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads and validates every configured source in dependency order. Each source is read once: its
- * verdicts are written to the run's scratch folder as Parquet, then counted, quarantined and
- * accepted from that copy. (A scratch copy rather than a cache: later plans stay small, scans are
+ * verdicts are written to the run's scratch folder as Parquet and counted as they are written, then
+ * quarantined and accepted from that copy. (A scratch copy rather than a cache: later plans stay small, scans are
  * column-pruned, and inputs larger than memory spill nowhere.)
  */
 public final class Ingestion {
@@ -90,13 +90,15 @@ public final class Ingestion {
       long started = System.nanoTime();
       spark.sparkContext().setJobDescription("ingest " + spec.name());
       RawSource raw = reader.read(in, spec);
-      Dataset<Row> verdicts = materialize(SourceValidation.validate(raw, spec, settings, accepted), in, spec);
+      // Counted while written: the write's observed metrics, not another pass over the copy.
+      org.apache.spark.sql.Observation tally = new org.apache.spark.sql.Observation("verdicts of " + spec.name());
+      Dataset<Row> verdicts = materialize(SourceValidation.validate(raw, spec, settings, accepted).observe(tally, COUNTED.get(0), COUNTED.subList(1, COUNTED.size()).toArray(Column[]::new)), in, spec);
       long leftOut = 0;
       if (raw.leftOut() != null) {
         spark.sparkContext().setJobDescription("count rows " + spec.name() + ".where leaves out");
         leftOut = raw.leftOut().count();
       }
-      SourceCounts c = tally(verdicts, in, leftOut);
+      SourceCounts c = counts(observed(tally), in, leftOut);
       counts.add(c);
       List<Column> kept = new ArrayList<>();
       spec.columns().forEach(x -> kept.add(col(x.name())));
@@ -173,20 +175,39 @@ public final class Ingestion {
     return names;
   }
 
-  private static SourceCounts tally(Dataset<Row> verdicts, Settings.SourceSettings in, long leftOut) {
-    List<Row> byReason = verdicts.groupBy(col(SourceValidation.REASON)).agg(count(lit(1))).collectAsList();
-    long read = 0;
-    long ok = 0;
+  /** The verdicts counted: every row, and the rows of each reason. */
+  private static final List<Column> COUNTED = counted();
+
+  private static List<Column> counted() {
+    List<Column> c = new ArrayList<>();
+    c.add(count(lit(1)).as("read"));
+    for (Reason r : Reason.values()) {
+      c.add(count(org.apache.spark.sql.functions.when(col(SourceValidation.REASON).equalTo(r.name()), 1)).as(r.name()));
+    }
+    return List.copyOf(c);
+  }
+
+  /** The metrics observed while the verdicts were written (the write has finished: they are there). */
+  private static Map<String, Object> observed(org.apache.spark.sql.Observation tally) {
+    try {
+      return tally.getAsJava();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the verdicts' counts", e);
+    }
+  }
+
+  private static SourceCounts counts(Map<String, Object> counted, Settings.SourceSettings in, long leftOut) {
+    long read = ((Number) counted.get("read")).longValue();
     Map<String, Long> reasons = new TreeMap<>();
-    for (Row r : byReason) {
-      long n = r.getLong(1);
-      read += n;
-      if (r.isNullAt(0)) {
-        ok = n;
-      } else {
-        reasons.put(r.getString(0), n);
+    for (Reason r : Reason.values()) {
+      long n = ((Number) counted.get(r.name())).longValue();
+      if (n > 0) {
+        reasons.put(r.name(), n);
       }
     }
-    return new SourceCounts(in.name(), in.origin(), read, ok, reasons, leftOut);
+    long quarantined = reasons.values().stream().mapToLong(Long::longValue).sum();
+    return new SourceCounts(in.name(), in.origin(), read, read - quarantined, reasons, leftOut);
   }
+
 }

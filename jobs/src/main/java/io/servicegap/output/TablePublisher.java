@@ -95,6 +95,39 @@ public final class TablePublisher {
     }
   }
 
+  /**
+   * Rows of the staged table per partition (relative path), read from the Parquet footers of its
+   * files: no Spark job, and nothing of the rows is read.
+   */
+  public Map<String, Long> stagedRows(OutputTables.Table table) {
+    Map<String, Long> rows = new java.util.TreeMap<>();
+    Path dir = stagedPath(table);
+    try {
+      if (!fs.exists(dir)) {
+        return rows;
+      }
+      var files = fs.listFiles(dir, true);
+      while (files.hasNext()) {
+        FileStatus file = files.next();
+        String name = file.getPath().getName();
+        if (name.startsWith("_") || name.startsWith(".") || !name.endsWith(".parquet")) {
+          continue;
+        }
+        String rel = fs.makeQualified(dir).toUri().relativize(fs.makeQualified(file.getPath().getParent()).toUri()).getPath().replaceAll("/$", "");
+        try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+            org.apache.parquet.hadoop.util.HadoopInputFile.fromStatus(file, fs.getConf()))) {
+          long n = reader.getRecordCount();
+          if (n > 0) {
+            rows.merge(rel, n, Long::sum);
+          }
+        }
+      }
+      return rows;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the staged " + table.name() + "'s row counts", e);
+    }
+  }
+
   public Path stagedPath(OutputTables.Table table) {
     return new Path(staging, table.name());
   }

@@ -1,7 +1,6 @@
 package io.servicegap.run;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -181,7 +180,7 @@ public final class ServiceGapJob {
       written.add(t);
     }
     Map<PlannedTable, Map<String, Long>> counted = new LinkedHashMap<>();
-    clock.time("count staged rows", () -> written.forEach(t -> counted.put(t, rowsByPartition(publisher, t.table()))));
+    clock.time("count staged rows", () -> written.forEach(t -> counted.put(t, publisher.stagedRows(t.table()))));
     // Asked while the staged tables it reads are still in place.
     counted.forEach((t, byPartition) -> {
       if (t.table() == OutputTables.FINDINGS && byPartition.values().stream().mapToLong(Long::longValue).sum() == 0) {
@@ -305,23 +304,5 @@ public final class ServiceGapJob {
       throw new io.servicegap.config.ConfigurationException("the inputs hold no events: give --as-of");
     }
     return r.getDate(0).toLocalDate();
-  }
-
-  private Map<String, Long> rowsByPartition(TablePublisher publisher, OutputTables.Table table) {
-    Map<String, Long> rows = new java.util.TreeMap<>();
-    if (!publisher.hasStagedRows(table)) {
-      return rows;
-    }
-    Path staged = publisher.stagedPath(table);
-    Dataset<Row> written = spark.read().parquet(staged.toString());
-    String[] parts = table.partitionBy().toArray(String[]::new);
-    for (Row r : written.groupBy(parts[0], java.util.Arrays.copyOfRange(parts, 1, parts.length)).agg(count(lit(1))).collectAsList()) {
-      List<String> path = new ArrayList<>();
-      for (int i = 0; i < parts.length; i++) {
-        path.add(parts[i] + "=" + r.get(i));
-      }
-      rows.put(String.join("/", path), r.getLong(parts.length));
-    }
-    return rows;
   }
 }

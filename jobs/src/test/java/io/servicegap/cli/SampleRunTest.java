@@ -90,6 +90,20 @@ class SampleRunTest extends SparkTestBase {
       assertEquals(in.get("rows_read").asLong(), in.get("accepted").asLong() + byReason, in.get("source").asText());
     }
     assertEquals(metrics.count(), manifest.at("/outputs/gap_metrics/rows").asLong());
+    // Rows per partition come from the staged files' footers: they agree with the rows read back.
+    Map<String, Long> byPartition = new TreeMap<>();
+    manifest.at("/outputs/gap_metrics/rows_by_partition").fields().forEachRemaining(e -> byPartition.put(e.getKey(), e.getValue().asLong()));
+    Map<String, Long> counted = new TreeMap<>();
+    for (Row r : metrics.groupBy("grain", "period_month").count().collectAsList()) {
+      counted.put("grain=" + r.getString(0) + "/period_month=" + r.getDate(1), r.getLong(2));
+    }
+    assertEquals(counted, byPartition);
+    // Each source's quarantined rows, counted as its verdicts were written, are the quarantine's.
+    Dataset<Row> quarantine = spark.read().parquet(out.resolve("tables/quarantine").toString());
+    for (JsonNode in : manifest.get("inputs")) {
+      String source = in.get("source").asText();
+      assertEquals(quarantine.filter(col("source").equalTo(source)).count(), in.get("rows_read").asLong() - in.get("accepted").asLong(), source);
+    }
     assertFalse(Files.exists(out.resolve("tables/_staging")) && Files.list(out.resolve("tables/_staging")).findAny().isPresent(), "staging cleaned");
   }
 
