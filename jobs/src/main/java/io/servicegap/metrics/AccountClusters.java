@@ -135,7 +135,9 @@ public final class AccountClusters {
     // Each account's day, read by the periods of every grain and by the findings window.
     Dataset<Row> days = in.shared().materialize("account_days", daily(rows.withColumn("in_effects", inEffects).filter(kept)));
     Column named = element_at(array(names.toArray(Column[]::new)), col("figure"));
-    Dataset<Row> effects = named(designEffects(perAccount(days.filter(col("in_effects")), in)), named);
+    // Written once: each difference reads its two figures' effects, which would otherwise be
+    // aggregated again from the account days for every difference.
+    Dataset<Row> effects = in.shared().materialize("figure_effects", named(designEffects(perAccount(days.filter(col("in_effects")), in)), named));
     effects = effects.unionByName(differenceEffects(effects, differences, differenceSets)).withColumn("shape", shape);
     Dataset<Row> windowSums = window == null ? null : named(windowSums(days, window, tested), named);
     return new Clusters(in.shared().materialize("design_effects", effects),
