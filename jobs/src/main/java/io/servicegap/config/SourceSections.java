@@ -38,7 +38,7 @@ final class SourceSections {
     String where = "servicegap.inputs." + source;
     String path = optionalString(c, "path");
     String sql = optionalString(c, "sql");
-    String format = problems.read(where + ".format", () -> c.getString("format").toLowerCase(Locale.ROOT));
+    String format = format(c, where, problems);
     Boolean required = problems.read(where + ".required", () -> c.getBoolean("required"));
     if (format != null && !FORMATS.contains(format)) {
       problems.at(where + ".format", " must be one of csv, json, parquet, got '" + format + "'");
@@ -123,7 +123,7 @@ final class SourceSections {
     String where = "servicegap.raw." + name;
     String path = optionalString(c, "path");
     String table = optionalString(c, "table");
-    String format = problems.read(where + ".format", () -> c.getString("format").toLowerCase(Locale.ROOT));
+    String format = format(c, where, problems);
     Map<String, String> options = options(c, secrets);
     if (format == null) {
       return null;
@@ -144,6 +144,10 @@ final class SourceSections {
       problems.add(where + ".path is required for format " + format);
     }
     return new Settings.RawInput(name, path, format, options, table);
+  }
+
+  private static String format(Config c, String where, Problems problems) {
+    return problems.read(where + ".format", () -> c.getString("format").toLowerCase(Locale.ROOT));
   }
 
   /** Reader options as given; the values of secret-named options and of values from the environment are secrets. */

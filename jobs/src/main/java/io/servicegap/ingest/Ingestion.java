@@ -209,5 +209,4 @@ public final class Ingestion {
     long quarantined = reasons.values().stream().mapToLong(Long::longValue).sum();
     return new SourceCounts(in.name(), in.origin(), read, read - quarantined, reasons, leftOut);
   }
-
 }

@@ -19,6 +19,8 @@ import org.apache.spark.sql.Row;
 public final class Periods {
   public static final String GRAIN = "grain";
   public static final String PERIOD_START = "period_start";
+  /** The partition of a period: the first day of the month it starts in (a week's, of its Monday). */
+  public static final String PERIOD_MONTH = "period_month";
 
   private Periods() {}
 
@@ -47,6 +49,11 @@ public final class Periods {
         .withColumn(GRAIN, col("_period." + GRAIN))
         .withColumn(PERIOD_START, col("_period." + PERIOD_START))
         .drop(starts.toArray(String[]::new));
+  }
+
+  /** The rows with {@link #PERIOD_MONTH}, from their {@link #PERIOD_START}. */
+  public static Dataset<Row> withMonth(Dataset<Row> rows) {
+    return rows.withColumn(PERIOD_MONTH, trunc(col(PERIOD_START), "month"));
   }
 
   /** The first day of the period of grain {@code g} holding {@code date}. */

@@ -19,10 +19,9 @@ public final class OutputTables {
   }
 
   /** Tables of periods are partitioned by the month a period starts in: a folder per day costs writers and readers far more than it saves. */
-  public static final String PERIOD_MONTH_COLUMN = "period_month";
-  private static final List<String> BY_MONTH = List.of("grain", PERIOD_MONTH_COLUMN);
+  private static final List<String> BY_MONTH = List.of("grain", io.servicegap.keys.Periods.PERIOD_MONTH);
   private static final OutputColumn PERIOD_MONTH =
-      c(PERIOD_MONTH_COLUMN, "date", "First day of the month the period starts in (a week's: of its Monday). Partition column: a run replaces whole months.");
+      c(io.servicegap.keys.Periods.PERIOD_MONTH, "date", "First day of the month the period starts in (a week's: of its Monday). Partition column: a run replaces whole months.");
 
   public static final Table GAP_METRICS =
       new Table(

@@ -118,18 +118,17 @@ final class RunPlanner {
     LocalDate firstMonth = RunKeys.periodMonth(run.windowStart());
     LocalDate lastMonth = RunKeys.periodMonth(run.asOf());
     Predicate<Map<String, String>> owns = p -> {
-      if (p.get("grain") == null || p.get(OutputTables.PERIOD_MONTH_COLUMN) == null) {
+      if (p.get("grain") == null || p.get(Periods.PERIOD_MONTH) == null) {
         return false;
       }
       try {
-        LocalDate month = LocalDate.parse(p.get(OutputTables.PERIOD_MONTH_COLUMN));
+        LocalDate month = LocalDate.parse(p.get(Periods.PERIOD_MONTH));
         return settings.grains().contains(Grain.parse(p.get("grain"))) && !month.isBefore(firstMonth) && !month.isAfter(lastMonth);
       } catch (IllegalArgumentException | java.time.DateTimeException e) {
         return false;
       }
     };
-    Function<PlannedTable.Staged, Dataset<Row>> withMonth =
-        rows.andThen(d -> d.withColumn(OutputTables.PERIOD_MONTH_COLUMN, org.apache.spark.sql.functions.trunc(col(Periods.PERIOD_START), "month")));
+    Function<PlannedTable.Staged, Dataset<Row>> withMonth = rows.andThen(Periods::withMonth);
     Grain first = settings.grains().get(0);
     List<String> whenEmpty = List.of(first.name().toLowerCase(Locale.ROOT), RunKeys.periodMonth(run.lastPeriod(first)).toString());
     return new PlannedTable(table, stage, withMonth, owns, whenEmpty, derivedFrom);

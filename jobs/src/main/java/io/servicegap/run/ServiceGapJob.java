@@ -144,9 +144,7 @@ public final class ServiceGapJob {
     TablePublisher rewriter = new TablePublisher(settings.outputPath(), runId + "-layout", hadoop());
     try {
       for (OutputTables.Table table : List.of(OutputTables.GAP_METRICS, OutputTables.GAP_SCORECARD, OutputTables.PHASE_IMPACT)) {
-        rewriter.rewriteLayout(spark, table, old -> old
-            .withColumn(Periods.PERIOD_START, col(Periods.PERIOD_START).cast("date"))
-            .withColumn(OutputTables.PERIOD_MONTH_COLUMN, org.apache.spark.sql.functions.trunc(col(Periods.PERIOD_START), "month")));
+        rewriter.rewriteLayout(spark, table, old -> Periods.withMonth(old.withColumn(Periods.PERIOD_START, col(Periods.PERIOD_START).cast("date"))));
       }
     } finally {
       rewriter.discardStaging();
