@@ -81,6 +81,7 @@ final class SettingRules {
           Rule.of("run.lookback-days", Kind.INT).from(0),
           Rule.of("run.lock-stale-hours", Kind.LONG).from(1),
           Rule.of("run.input-bytes-per-shuffle-partition", Kind.BYTES), // a memory size is never negative
+          Rule.of("run.compile-plans-from", Kind.BYTES),
           Rule.of("accounts.best-share", Kind.NUMBER).above(0).to(1),
           Rule.of("accounts.at-risk.days-since-order", Kind.INT).from(1),
           Rule.of("accounts.at-risk.min-otif-rate", Kind.NUMBER).from(0).to(1),

@@ -28,6 +28,7 @@ public record Settings(
     int lookbackDays,
     long lockStaleHours,
     long inputBytesPerShufflePartition,
+    long compilePlansFromBytes,
     Set<String> families,
     AccountRisk accountRisk,
     Retention retention,

@@ -130,6 +130,7 @@ public final class SettingsLoader {
         sg.getDouble("quality.max-reject-ratio"), sg.getDouble("stats.confidence"), sg.getLong("stats.min-sample"),
         sg.getLong("stats.cluster-accounts"), sg.getLong("stats.design-effect-accounts"), sg.getDouble("stats.percentile-resolution"),
         sg.getInt("run.lookback-days"), sg.getLong("run.lock-stale-hours"), sg.getBytes("run.input-bytes-per-shuffle-partition"),
+        sg.getBytes("run.compile-plans-from"),
         families, accountRisk(sg.getConfig("accounts")), retention(sg.getConfig("retention")), findings,
         digest(SourceSections.redacted(sg)), new Secrets(secrets));
   }

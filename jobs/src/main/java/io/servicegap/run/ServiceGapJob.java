@@ -97,7 +97,7 @@ public final class ServiceGapJob {
     try {
       relayout(request.runId());
       java.util.Set<String> sources = sourcesRead();
-      ShufflePartitions.followInput(spark, settings, sources);
+      InputSizing.followInput(spark, settings, sources);
       Ingestion.Result ingested = clock.time("ingest", () -> new Ingestion(spark, settings, publisher.scratch("inputs")).ingest(sources));
       manifest.inputs(ingested.counts(), ingested.rawRows());
       gate(ingested.counts());
