@@ -39,6 +39,9 @@ public abstract class SparkTestBase {
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.hadoop.fs.file.impl", "io.servicegap.output.NioLocalFileSystem")
                 .config("spark.sql.sources.parallelPartitionDiscovery.threshold", Integer.MAX_VALUE) // as ServiceGapMain in local mode
+                // Given as spark-submit would give it, so a run leaves code generation as each
+                // class chose it (compilePlans), not as servicegap.run.compile-plans-from would.
+                .config("spark.sql.codegen.wholeStage", "true")
                 .getOrCreate();
       }
       compilePlans(Boolean.parseBoolean(System.getProperty("servicegap.test.codegen", "true")));
