@@ -39,7 +39,15 @@ public final class GroupingSets {
       }
       sets.add(struct(fields.toArray(Column[]::new)));
     }
-    Dataset<Row> out = rows.withColumn(SET_COLUMN, explode(array(sets.toArray(Column[]::new))));
+    // The sets are built as the first column, the only one the explode reads. Spark prunes a
+    // generator's unread inputs by position; when the optimizer then dropped a key it found
+    // constant (orders alone: all of the delivery phase), later positions shifted and the wrong
+    // column was pruned. A first column's position does not move.
+    List<Column> withSets = new ArrayList<>(List.of(array(sets.toArray(Column[]::new)).as("_sets")));
+    for (String c : rows.columns()) {
+      withSets.add(col(c));
+    }
+    Dataset<Row> out = rows.select(withSets.toArray(Column[]::new)).withColumn(SET_COLUMN, explode(col("_sets"))).drop("_sets");
     for (String c : over) {
       out = out.withColumn(c, col(SET_COLUMN + "." + c));
     }

@@ -52,7 +52,7 @@ public final class Percentiles {
    * window (cumulative counts per report key, histogram and subject, in bin order) and one
    * aggregate of the rows where a percentile's rank is crossed.
    *
-   * @param bins rolled-up rows with a bin ({@link RollupRunner#rolledKeys()} and the count)
+   * @param bins rolled-up rows with a bin ({@link RollupRunner#binKeys()} and the count)
    */
   static Dataset<Row> read(Dataset<Row> bins, List<Histogram> histograms, Settings settings) {
     double resolution = settings.percentileResolution();

@@ -22,12 +22,15 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Folds the families' declared states into one roll-up. Each kind of event is read once: every
- * event contributes one row per state set (and histogram) it meets, its values in the slot
- * columns the sets share ({@link StateSlots}), and those rows are summed at the finest keys
- * (day × segment × phase × tier × set × subject × bin). The finest sums of every kind then go
- * through one period expansion and one grouping-set expansion together, and each family reads
- * its own rows of the result ({@link RolledStates}).
+ * Folds the families' declared states into one roll-up, and their histograms into another. Each
+ * kind of event is read once per roll-up: every event contributes one row per state set it meets,
+ * its values in the slot columns the sets share ({@link StateSlots}), or one row per histogram
+ * whose value it has, with only a count; those rows are summed at the finest keys (day × segment
+ * × phase × tier × set × subject, and the bin). The finest sums of every kind then go through one
+ * period expansion and one grouping-set expansion together. Each family reads its own rows of the
+ * states ({@link RolledStates}); percentiles are read off the bins. Bins are kept apart because
+ * they are most of the rows (nearly every case a bin of its own at the day grain) and need no
+ * slot but their count.
  */
 public final class RollupRunner {
   static final String SET = "_set";
@@ -38,12 +41,11 @@ public final class RollupRunner {
 
   private RollupRunner() {}
 
-  /** Every family's tidy rows, from one roll-up of all their states, materialized once. */
+  /** Every family's tidy rows, from one roll-up of all their states (materialized once) and one of their histograms. */
   public static Dataset<Row> measure(List<MetricFamily> families, MeasuredEvents in) {
-    List<Histogram> histograms = histograms(families, in);
     Rollup rollup = fold(families, in, UnaryOperator.identity());
-    Dataset<Row> states = rollup == null ? null : in.shared().materialize("rolled_states", rollup.states());
-    RolledStates rolled = new RolledStates(states, rollup == null ? null : rollup.slots(), histograms, in);
+    Dataset<Row> states = rollup.states() == null ? null : in.shared().materialize("rolled_states", rollup.states());
+    RolledStates rolled = new RolledStates(states, rollup.slots(), histograms(families, in), rollup.bins(), in);
     Dataset<Row> all = rolled.percentiles();
     for (MetricFamily f : families) {
       Dataset<Row> rows = f.metrics(rolled, in);
@@ -52,29 +54,54 @@ public final class RollupRunner {
     return all != null ? all : MetricTable.empty();
   }
 
-  /**
-   * The roll-up of every family's state sets (a set declared by two families once) and
-   * histograms, as a plan: nothing runs. Null when the families declare nothing.
-   */
-  static Dataset<Row> rollUp(List<MetricFamily> families, MeasuredEvents in) {
+  /** The roll-up of every family's states and histograms, as plans: nothing runs. */
+  static Rollup rollUp(List<MetricFamily> families, MeasuredEvents in) {
     return rollUp(families, in, UnaryOperator.identity());
   }
 
   /** {@link #rollUp} over only the events of each kind that {@code part} keeps (for the merge law). */
-  static Dataset<Row> rollUp(List<MetricFamily> families, MeasuredEvents in, UnaryOperator<Dataset<Row>> part) {
-    Rollup r = fold(families, in, part);
-    return r == null ? null : r.states();
+  static Rollup rollUp(List<MetricFamily> families, MeasuredEvents in, UnaryOperator<Dataset<Row>> part) {
+    return fold(families, in, part);
   }
 
-  /** The rolled-up rows, and where each set's states sit in them. */
-  record Rollup(Dataset<Row> states, StateSlots slots) {}
+  /**
+   * The rolled-up states (a set declared by two families once) and where each set's states sit in
+   * them, both null when no set is declared; and the histograms' rolled-up bin counts, null when
+   * no histogram is declared.
+   */
+  record Rollup(Dataset<Row> states, StateSlots slots, Dataset<Row> bins) {}
 
   private static Rollup fold(List<MetricFamily> families, MeasuredEvents in, UnaryOperator<Dataset<Row>> part) {
     Map<String, StateSet> sets = new LinkedHashMap<>();
     for (MetricFamily f : families) {
       f.stateSets(in).forEach(s -> sets.putIfAbsent(s.name(), s));
     }
-    return fold(List.copyOf(sets.values()), histograms(families, in), in, part);
+    List<Histogram> histograms = histograms(families, in);
+    Dataset<Row> bins = histograms.isEmpty() ? null : bins(histograms, in, part);
+    if (sets.isEmpty()) {
+      return new Rollup(null, null, bins);
+    }
+    Map<EventKind, List<StateSet>> byKind = new LinkedHashMap<>();
+    sets.values().forEach(s -> byKind.computeIfAbsent(s.kind(), k -> new ArrayList<>()).add(s));
+    Map<EventKind, Dataset<Row>> computed = new LinkedHashMap<>();
+    StateSlots.Builder layout = new StateSlots.Builder();
+    for (Map.Entry<EventKind, List<StateSet>> kind : byKind.entrySet()) {
+      Dataset<Row> values = computed(part.apply(kind.getKey().events().apply(in)), kind.getValue());
+      computed.put(kind.getKey(), values);
+      List<StateSet> parts = kind.getValue();
+      for (int i = 0; i < parts.size(); i++) {
+        for (String state : parts.get(i).sums().keySet()) {
+          layout.place(parts.get(i).name(), state, values.schema().apply(value(i, state)).dataType());
+        }
+      }
+    }
+    StateSlots slots = layout.build();
+    Dataset<Row> finest = null;
+    for (Map.Entry<EventKind, List<StateSet>> kind : byKind.entrySet()) {
+      Dataset<Row> sums = finestSums(computed.get(kind.getKey()), kind.getValue(), slots);
+      finest = finest == null ? sums : finest.unionByName(sums);
+    }
+    return new Rollup(rolledUp(finest, slots.names(), stateKeys(), in), slots, bins);
   }
 
   private static List<Histogram> histograms(List<MetricFamily> families, MeasuredEvents in) {
@@ -83,93 +110,71 @@ public final class RollupRunner {
     return histograms;
   }
 
-  /** One contribution an event makes: to a state set, or to a histogram's bins. */
-  private record Part(String name, Column where, Column subject, Column bin, Map<String, Column> values) {}
-
-  private static Rollup fold(List<StateSet> sets, List<Histogram> histograms, MeasuredEvents in, UnaryOperator<Dataset<Row>> part) {
-    Map<EventKind, List<Part>> byKind = new LinkedHashMap<>();
-    for (StateSet s : sets) {
-      byKind.computeIfAbsent(s.kind(), k -> new ArrayList<>()).add(new Part(s.name(), s.where(), s.subject(), null, s.sums()));
-    }
-    for (Histogram h : histograms) {
-      Column bin = Percentiles.bin(h.value(), in.settings());
-      byKind.computeIfAbsent(h.kind(), k -> new ArrayList<>())
-          .add(new Part(h.name(), h.where().and(h.value().isNotNull()), h.subject(), bin, Map.of(COUNT, lit(1L))));
-    }
-    if (byKind.isEmpty()) {
-      return null;
-    }
-    Map<EventKind, Dataset<Row>> computed = new LinkedHashMap<>();
-    StateSlots.Builder layout = new StateSlots.Builder();
-    for (Map.Entry<EventKind, List<Part>> kind : byKind.entrySet()) {
-      Dataset<Row> values = computed(part.apply(kind.getKey().events().apply(in)), kind.getValue());
-      computed.put(kind.getKey(), values);
-      List<Part> parts = kind.getValue();
-      for (int i = 0; i < parts.size(); i++) {
-        for (String state : parts.get(i).values().keySet()) {
-          layout.place(parts.get(i).name(), state, values.schema().apply(value(i, state)).dataType());
-        }
-      }
-    }
-    StateSlots slots = layout.build();
-    Dataset<Row> finest = null;
-    for (Map.Entry<EventKind, List<Part>> kind : byKind.entrySet()) {
-      Dataset<Row> sums = finestSums(computed.get(kind.getKey()), kind.getValue(), slots);
-      finest = finest == null ? sums : finest.unionByName(sums);
-    }
-    // Days to periods, then periods to grouping sets: 3 + 8 copies of each row instead of 3 × 8.
-    // Shuffled once, by grain and period, which both later sums keep.
-    List<String> keys = rolledKeys();
+  /**
+   * Finest sums to every grain's periods, then to every grouping set. Days to periods, then
+   * periods to grouping sets: 3 + 8 copies of each row instead of 3 × 8. Shuffled once, by grain
+   * and period, which both later sums keep.
+   */
+  private static Dataset<Row> rolledUp(Dataset<Row> finest, List<String> sums, List<String> keys, MeasuredEvents in) {
     Dataset<Row> byPeriod = Periods.expand(finest, EventKeys.EVENT_DATE, in.settings().grains(), in.run())
         .repartition(col(Periods.GRAIN), col(Periods.PERIOD_START));
-    Dataset<Row> periods = sumUp(byPeriod, slots.names(), keys);
-    return new Rollup(sumUp(GroupingSets.expand(periods), slots.names(), keys), slots);
+    return sumUp(GroupingSets.expand(sumUp(byPeriod, sums, keys)), sums, keys);
   }
 
-  /** The keys of a rolled-up row: grain, period, the three report keys, set, subject and bin. */
-  static List<String> rolledKeys() {
+  /** The keys of a rolled-up state row: grain, period, the three report keys, set and subject. */
+  static List<String> stateKeys() {
     List<String> keys = new ArrayList<>(GroupingSets.reportKeys());
-    keys.addAll(List.of(SET, SUBJECT, BIN));
+    keys.addAll(List.of(SET, SUBJECT));
     return keys;
   }
 
-  private static List<String> finestKeys() {
+  /** The keys of a rolled-up bin row: a state row's, and the bin. */
+  static List<String> binKeys() {
+    List<String> keys = stateKeys();
+    keys.add(BIN);
+    return keys;
+  }
+
+  private static List<String> finest(List<String> rolledKeys) {
     List<String> keys = new ArrayList<>(EventKeys.keys());
-    keys.addAll(List.of(SET, SUBJECT, BIN));
+    keys.addAll(rolledKeys.subList(GroupingSets.reportKeys().size(), rolledKeys.size()));
     return keys;
   }
 
   /**
-   * Every part's condition, subject, bin and values, computed once per event in one projection
-   * that the exploded rows then only reference.
+   * Every set's condition, subject and values, computed once per event in one projection that
+   * the exploded rows then only reference.
    */
-  private static Dataset<Row> computed(Dataset<Row> events, List<Part> parts) {
+  private static Dataset<Row> computed(Dataset<Row> events, List<StateSet> sets) {
     List<Column> computed = new ArrayList<>();
     EventKeys.keys().forEach(k -> computed.add(col(k)));
-    for (int i = 0; i < parts.size(); i++) {
-      Part p = parts.get(i);
-      computed.add(p.where().as("_w" + i));
-      computed.add((p.subject() == null ? lit(null) : p.subject()).cast(DataTypes.StringType).as("_s" + i));
-      computed.add((p.bin() == null ? lit(null) : p.bin()).cast(DataTypes.IntegerType).as("_b" + i));
-      for (Map.Entry<String, Column> v : p.values().entrySet()) {
+    for (int i = 0; i < sets.size(); i++) {
+      StateSet s = sets.get(i);
+      computed.add(s.where().as("_w" + i));
+      computed.add(subject(s.subject()).as("_s" + i));
+      for (Map.Entry<String, Column> v : s.sums().entrySet()) {
         computed.add(v.getValue().as(value(i, v.getKey())));
       }
     }
     return events.select(computed.toArray(Column[]::new));
   }
 
+  private static Column subject(Column subject) {
+    return (subject == null ? lit(null) : subject).cast(DataTypes.StringType);
+  }
+
   /**
-   * One scan of a kind's events: each event becomes one row per part it meets, its part's values
-   * in their slots (null in the others), summed at the finest keys.
+   * One scan of a kind's events: each event becomes one row per set it meets, its set's values in
+   * their slots (null in the others), summed at the finest keys.
    */
-  private static Dataset<Row> finestSums(Dataset<Row> values, List<Part> parts, StateSlots slots) {
+  private static Dataset<Row> finestSums(Dataset<Row> values, List<StateSet> sets, StateSlots slots) {
     List<Column> contributions = new ArrayList<>();
-    for (int i = 0; i < parts.size(); i++) {
-      Part p = parts.get(i);
-      List<Column> fields = new ArrayList<>(List.of(lit(p.name()).as(SET), col("_s" + i).as(SUBJECT), col("_b" + i).as(BIN)));
+    for (int i = 0; i < sets.size(); i++) {
+      StateSet s = sets.get(i);
+      List<Column> fields = new ArrayList<>(List.of(lit(s.name()).as(SET), col("_s" + i).as(SUBJECT)));
       Map<String, String> placed = new LinkedHashMap<>();
-      for (String state : p.values().keySet()) {
-        placed.put(slots.of(p.name(), state), value(i, state));
+      for (String state : s.sums().keySet()) {
+        placed.put(slots.of(s.name(), state), value(i, state));
       }
       for (String slot : slots.names()) {
         Column v = placed.containsKey(slot) ? col(placed.get(slot)) : lit(null);
@@ -177,14 +182,47 @@ public final class RollupRunner {
       }
       contributions.add(when(col("_w" + i), struct(fields.toArray(Column[]::new))));
     }
+    return sumUp(exploded(values, contributions), slots.names(), finest(stateKeys()));
+  }
+
+  /**
+   * Every histogram's bin counts, rolled up like the states: each kind's events read once, one
+   * narrow row (set, subject, bin) per histogram whose value an event has, counted at the finest
+   * keys.
+   */
+  private static Dataset<Row> bins(List<Histogram> histograms, MeasuredEvents in, UnaryOperator<Dataset<Row>> part) {
+    Map<EventKind, List<Histogram>> byKind = new LinkedHashMap<>();
+    histograms.forEach(h -> byKind.computeIfAbsent(h.kind(), k -> new ArrayList<>()).add(h));
+    Dataset<Row> finest = null;
+    for (Map.Entry<EventKind, List<Histogram>> kind : byKind.entrySet()) {
+      List<Column> computed = new ArrayList<>();
+      EventKeys.keys().forEach(k -> computed.add(col(k)));
+      List<Column> contributions = new ArrayList<>();
+      List<Histogram> of = kind.getValue();
+      for (int i = 0; i < of.size(); i++) {
+        Histogram h = of.get(i);
+        computed.add(h.where().and(h.value().isNotNull()).as("_w" + i));
+        computed.add(subject(h.subject()).as("_s" + i));
+        computed.add(Percentiles.bin(h.value(), in.settings()).as("_b" + i));
+        contributions.add(when(col("_w" + i), struct(lit(h.name()).as(SET), col("_s" + i).as(SUBJECT), col("_b" + i).as(BIN))));
+      }
+      Dataset<Row> values = part.apply(kind.getKey().events().apply(in)).select(computed.toArray(Column[]::new));
+      Dataset<Row> counts = exploded(values, contributions).withColumn(COUNT, lit(1L));
+      Dataset<Row> sums = sumUp(counts, List.of(COUNT), finest(binKeys()));
+      finest = finest == null ? sums : finest.unionByName(sums);
+    }
+    return rolledUp(finest, List.of(COUNT), binKeys(), in);
+  }
+
+  /** The event keys and the fields of each contribution an event makes, one row per contribution. */
+  private static Dataset<Row> exploded(Dataset<Row> values, List<Column> contributions) {
     List<Column> select = new ArrayList<>();
     EventKeys.keys().forEach(k -> select.add(col(k)));
     select.add(explode(array(contributions.toArray(Column[]::new))).as(PART));
     List<Column> flat = new ArrayList<>();
     EventKeys.keys().forEach(k -> flat.add(col(k)));
     flat.add(col(PART + ".*"));
-    Dataset<Row> rows = values.select(select.toArray(Column[]::new)).filter(col(PART).isNotNull()).select(flat.toArray(Column[]::new));
-    return sumUp(rows, slots.names(), finestKeys());
+    return values.select(select.toArray(Column[]::new)).filter(col(PART).isNotNull()).select(flat.toArray(Column[]::new));
   }
 
   private static String value(int part, String column) {

@@ -89,23 +89,29 @@ class RollupRunnerTest extends MetricFixtures {
   /**
    * Every family's states go through one period expansion and one grouping-set expansion, and
    * each kind of event is shuffled once, to its finest sums, before the union is shuffled once by
-   * grain and period.
+   * grain and period; every histogram's bins likewise, in a roll-up of their own.
    */
   @Test
   void everyFamilyFoldsIntoOneGroupingSetExpansion() {
-    Dataset<Row> rolled = RollupRunner.rollUp(Families.METRICS, history);
-    String plan = rolled.queryExecution().executedPlan().toString();
+    RollupRunner.Rollup rollup = RollupRunner.rollUp(Families.METRICS, history);
     Set<String> kinds = new java.util.HashSet<>();
+    Set<String> binned = new java.util.HashSet<>();
     Families.METRICS.forEach(f -> f.stateSets(history).forEach(s -> kinds.add(s.kind().name())));
+    Families.METRICS.forEach(f -> f.histograms(history).forEach(h -> binned.add(h.kind().name())));
     assertTrue(kinds.size() >= 5, "orders, complaints, answers and derived kinds: " + kinds);
-    assertEquals(1, PlanShape.explodesInto(rolled, GroupingSets.SET_COLUMN), plan);
-    assertEquals(1, PlanShape.explodesInto(rolled, "_period"), plan);
-    assertEquals(kinds.size() + 1, PlanShape.shufflesOf(rolled, RollupRunner.SET), plan);
+    assertTrue(binned.size() >= 2, "orders and complaints have histograms: " + binned);
+    for (Dataset<Row> rolled : List.of(rollup.states(), rollup.bins())) {
+      String plan = rolled.queryExecution().executedPlan().toString();
+      assertEquals(1, PlanShape.explodesInto(rolled, GroupingSets.SET_COLUMN), plan);
+      assertEquals(1, PlanShape.explodesInto(rolled, "_period"), plan);
+      assertEquals((rolled == rollup.states() ? kinds : binned).size() + 1, PlanShape.shufflesOf(rolled, RollupRunner.SET), plan);
+    }
   }
 
   /**
-   * Sets share typed slot columns: the rolled-up rows carry as many state columns as the widest
-   * set (or histogram) has states of each type, summed over the types, not one per state.
+   * Sets share typed slot columns: the rolled-up states carry as many state columns as the widest
+   * set has states of each type, summed over the types, not one per state. Bins carry their count
+   * alone.
    */
   @Test
   void setsShareTheirWidestSetsSlots() {
@@ -120,40 +126,48 @@ class RollupRunnerTest extends MetricFixtures {
         perType.forEach((t, n) -> widest.merge(t, n, Math::max));
         states += s.sums().size();
       }
-      if (!f.histograms(history).isEmpty()) {
-        widest.merge("long", 1, Math::max); // a histogram counts its events in one long
-      }
     }
-    Dataset<Row> rolled = RollupRunner.rollUp(Families.METRICS, history);
-    List<String> keys = RollupRunner.rolledKeys();
-    long columns = Arrays.stream(rolled.columns()).filter(c -> !keys.contains(c)).count();
+    RollupRunner.Rollup rollup = RollupRunner.rollUp(Families.METRICS, history);
+    List<String> keys = RollupRunner.stateKeys();
+    long columns = Arrays.stream(rollup.states().columns()).filter(c -> !keys.contains(c)).count();
     assertEquals(widest.values().stream().mapToInt(Integer::intValue).sum(), columns, widest.toString());
     assertTrue(columns * 3 < states, columns + " columns for " + states + " states");
+    List<String> binColumns = new ArrayList<>(RollupRunner.binKeys());
+    binColumns.add(RollupRunner.COUNT);
+    assertEquals(binColumns, List.of(rollup.bins().columns()));
   }
 
   /**
-   * The merge law: each family's states over two halves of every kind's events add up to its
-   * states over all of them, per grain, period, keys, subject and bin.
+   * The merge law: each family's states and bin counts over two halves of every kind's events add
+   * up to those over all of them, per grain, period, keys, subject and bin.
    */
   @Test
   void everyFamilysStatesOverTwoHalvesAddUpToTheWhole() {
-    Dataset<Row> whole = RollupRunner.rollUp(Families.METRICS, history);
-    Dataset<Row> first = RollupRunner.rollUp(Families.METRICS, history, d -> d.filter(half(d, 0)));
-    Dataset<Row> second = RollupRunner.rollUp(Families.METRICS, history, d -> d.filter(half(d, 1)));
-    List<String> keys = RollupRunner.rolledKeys();
+    RollupRunner.Rollup whole = RollupRunner.rollUp(Families.METRICS, history);
+    RollupRunner.Rollup first = RollupRunner.rollUp(Families.METRICS, history, d -> d.filter(half(d, 0)));
+    RollupRunner.Rollup second = RollupRunner.rollUp(Families.METRICS, history, d -> d.filter(half(d, 1)));
+    Set<String> sets = new java.util.TreeSet<>();
+    sets.addAll(mergeLaw(whole.states(), first.states(), second.states(), RollupRunner.stateKeys()));
+    sets.addAll(mergeLaw(whole.bins(), first.bins(), second.bins(), RollupRunner.binKeys()));
+    for (MetricFamily f : Families.METRICS) {
+      f.stateSets(history).forEach(s -> assertTrue(sets.contains(s.name()), "the history gives state set " + s.name() + " rows"));
+      f.histograms(history).forEach(h -> assertTrue(sets.contains(h.name()), "the history gives histogram " + h.name() + " rows"));
+    }
+  }
+
+  /** Checks that the two halves' rows add up to the whole's, and gives the sets they hold. */
+  private static Set<String> mergeLaw(Dataset<Row> whole, Dataset<Row> first, Dataset<Row> second, List<String> keys) {
     List<String> states = Arrays.stream(whole.columns()).filter(c -> !keys.contains(c)).toList();
-    List<Column> sums = states.stream().map(c -> sum(col(c)).as(c)).toList();
-    Dataset<Row> merged = first.unionByName(second).groupBy(keys.stream().map(k -> col(k)).toArray(Column[]::new))
-        .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
+    Dataset<Row> merged = RollupRunner.sumUp(first.unionByName(second), states, keys);
     Map<String, Row> expected = byKey(whole, keys);
     Map<String, Row> actual = byKey(merged, keys);
     assertTrue(expected.size() > 1000, "the history fills many keys: " + expected.size());
     assertEquals(expected.keySet(), actual.keySet());
-    Set<String> families = new java.util.TreeSet<>();
+    Set<String> sets = new java.util.TreeSet<>();
     for (Map.Entry<String, Row> e : expected.entrySet()) {
       Row w = e.getValue();
       Row m = actual.get(e.getKey());
-      families.add(e.getKey().split("\\|")[5]);
+      sets.add(e.getKey().split("\\|")[5]);
       for (String s : states) {
         Object a = w.getAs(s);
         Object b = m.getAs(s);
@@ -164,9 +178,7 @@ class RollupRunnerTest extends MetricFixtures {
         }
       }
     }
-    for (MetricFamily f : Families.METRICS) {
-      f.stateSets(history).forEach(s -> assertTrue(families.contains(s.name()), "the history gives state set " + s.name() + " rows"));
-    }
+    return sets;
   }
 
   /** One of two halves of a kind's events, by a hash of the whole row. */
