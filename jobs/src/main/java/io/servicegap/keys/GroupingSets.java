@@ -43,11 +43,8 @@ public final class GroupingSets {
     // generator's unread inputs by position; when the optimizer then dropped a key it found
     // constant (orders alone: all of the delivery phase), later positions shifted and the wrong
     // column was pruned. A first column's position does not move.
-    List<Column> withSets = new ArrayList<>(List.of(array(sets.toArray(Column[]::new)).as("_sets")));
-    for (String c : rows.columns()) {
-      withSets.add(col(c));
-    }
-    Dataset<Row> out = rows.select(withSets.toArray(Column[]::new)).withColumn(SET_COLUMN, explode(col("_sets"))).drop("_sets");
+    Dataset<Row> out = rows.select(array(sets.toArray(Column[]::new)).as("_sets"), col("*"))
+        .withColumn(SET_COLUMN, explode(col("_sets"))).drop("_sets");
     for (String c : over) {
       out = out.withColumn(c, col(SET_COLUMN + "." + c));
     }

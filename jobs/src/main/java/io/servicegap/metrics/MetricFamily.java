@@ -8,8 +8,8 @@ import org.apache.spark.sql.Row;
 /**
  * One family of gap metrics. It declares what it sums over which events ({@link StateSet}) and
  * which durations it takes percentiles of ({@link Histogram}); {@link RollupRunner} folds every
- * running family's declarations into one roll-up, and the family turns its rolled-up states into
- * tidy rows. Anything that is not a sum (a join with management's estimates, the recovery
+ * running family's sums into one roll-up and their histograms into another, and the family turns
+ * its rolled-up states into tidy rows. Anything that is not a sum (a join with management's estimates, the recovery
  * paradox's baseline) happens there, on the small rolled-up rows.
  */
 public interface MetricFamily {

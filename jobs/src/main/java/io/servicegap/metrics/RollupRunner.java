@@ -43,7 +43,7 @@ public final class RollupRunner {
 
   /** Every family's tidy rows, from one roll-up of all their states (materialized once) and one of their histograms. */
   public static Dataset<Row> measure(List<MetricFamily> families, MeasuredEvents in) {
-    Rollup rollup = fold(families, in, UnaryOperator.identity());
+    Rollup rollup = rollUp(families, in);
     Dataset<Row> states = rollup.states() == null ? null : in.shared().materialize("rolled_states", rollup.states());
     RolledStates rolled = new RolledStates(states, rollup.slots(), histograms(families, in), rollup.bins(), in);
     Dataset<Row> all = rolled.percentiles();
@@ -59,11 +59,6 @@ public final class RollupRunner {
     return rollUp(families, in, UnaryOperator.identity());
   }
 
-  /** {@link #rollUp} over only the events of each kind that {@code part} keeps (for the merge law). */
-  static Rollup rollUp(List<MetricFamily> families, MeasuredEvents in, UnaryOperator<Dataset<Row>> part) {
-    return fold(families, in, part);
-  }
-
   /**
    * The rolled-up states (a set declared by two families once) and where each set's states sit in
    * them, both null when no set is declared; and the histograms' rolled-up bin counts, null when
@@ -71,7 +66,8 @@ public final class RollupRunner {
    */
   record Rollup(Dataset<Row> states, StateSlots slots, Dataset<Row> bins) {}
 
-  private static Rollup fold(List<MetricFamily> families, MeasuredEvents in, UnaryOperator<Dataset<Row>> part) {
+  /** {@link #rollUp} over only the events of each kind that {@code part} keeps (for the merge law). */
+  static Rollup rollUp(List<MetricFamily> families, MeasuredEvents in, UnaryOperator<Dataset<Row>> part) {
     Map<String, StateSet> sets = new LinkedHashMap<>();
     for (MetricFamily f : families) {
       f.stateSets(in).forEach(s -> sets.putIfAbsent(s.name(), s));

@@ -139,7 +139,7 @@ final class RunPlanner {
     return new PlannedTable(table, "stage " + table.name(), rows, p -> run.asOf().toString().equals(p.get("as_of")), List.of(run.asOf().toString()), List.of());
   }
 
-  /** Every running family's tidy rows through one roll-up, with the run's columns. */
+  /** Every running family's tidy rows through the roll-ups, with the run's columns. */
   private Dataset<Row> gapMetrics(Ingestion.Result in, Keyed keyed, RunKeys run, String scratch, AtomicReference<AccountClusters.Clusters> clusters) {
     boolean findings = findsThings();
     AccountClusters.Window window = findings ? Findings.window(settings, run.asOf()) : null;

@@ -26,7 +26,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The runner's one roll-up: its shape, and the merge law every family's states obey. */
+/** The runner's roll-ups of states and of bins: their shape, and the merge law both obey. */
 class RollupRunnerTest extends MetricFixtures {
   private static final Settings SETTINGS = settings();
   private static final RunKeys RUN = new RunKeys("merge", LocalDate.parse("2026-06-30"), LocalDate.parse("2026-03-01"), ZoneOffset.UTC);
