@@ -1,10 +1,12 @@
 package io.servicegap.metrics;
 
 import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.format_number;
 import static org.apache.spark.sql.functions.format_string;
@@ -33,6 +35,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Column;
@@ -129,8 +132,7 @@ public final class Findings {
     Column rank = row_number().over(all.orderBy(col("p_value"), col("finding_id"), col("test")));
     // A running minimum from the largest p down.
     return candidates
-        .withColumn("_m", count(lit(1)).over(all))
-        .withColumn("_rank", rank)
+        .withColumns(columns("_m", count(lit(1)).over(all), "_rank", rank))
         .withColumn("_raw", least(lit(1.0), col("p_value").multiply(col("_m")).divide(col("_rank"))))
         .withColumn("q_value", min(col("_raw")).over(all.orderBy(col("_rank").desc()).rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
         .drop("_m", "_rank", "_raw");
@@ -160,8 +162,9 @@ public final class Findings {
             max(col("period_start")).as("_latest_seen"),
             sum(when(earlier, col("value").multiply(nd))).divide(sum(when(earlier, nd))).as("earlier_value"),
             sum(when(earlier, nd.multiply(nd).multiply(se).multiply(se))).divide(sum(when(earlier, nd)).multiply(sum(when(earlier, nd)))).as("earlier_var"))
-        .withColumn("latest_value", when(col("_latest_seen").equalTo(lit(Date.valueOf(latest))), col("_latest.value")))
-        .withColumn("latest_se", when(col("_latest_seen").equalTo(lit(Date.valueOf(latest))), col("_latest.se")))
+        .withColumns(columns(
+            "latest_value", when(col("_latest_seen").equalTo(lit(Date.valueOf(latest))), col("_latest.value")),
+            "latest_se", when(col("_latest_seen").equalTo(lit(Date.valueOf(latest))), col("_latest.se"))))
         .drop("_latest", "_latest_seen");
     Dataset<Row> sums = clusters.window().select(
         col("segment"), col("phase"), col("price_tier"), col("gap"), col("metric"), col("subject_type"), col("subject"),
@@ -172,10 +175,13 @@ public final class Findings {
     Column allCustomers = col("segment").equalTo(GroupingSets.ALL).and(col("phase").equalTo(GroupingSets.ALL)).and(col("price_tier").equalTo(GroupingSets.ALL));
     WindowSpec figure = Window.partitionBy(col("gap"), col("metric"), col("subject_type"), col("subject"));
     List<String> additive = List.of("n", "y", "cn", "yy", "yn", "nn", "accounts", "event_yy", "event_yn", "event_nn", "events");
-    Dataset<Row> withRest = joined.withColumn("_parent_value", max(when(allCustomers, col("value"))).over(figure));
+    // Every added column in one step: each withColumn would analyse the whole plan again.
+    Map<String, Column> rest = new LinkedHashMap<>();
+    rest.put("_parent_value", max(when(allCustomers, col("value"))).over(figure));
     for (String a : additive) {
-      withRest = withRest.withColumn("rest_" + a, max(when(allCustomers, col(a))).over(figure).minus(col(a)));
+      rest.put("rest_" + a, max(when(allCustomers, col(a))).over(figure).minus(col(a)));
     }
+    Dataset<Row> withRest = joined.withColumns(rest);
     double share = clusters.share();
     Column target = lit(null).cast("double");
     for (Map.Entry<String, Double> t : rules.targets().entrySet()) {
@@ -187,18 +193,21 @@ public final class Findings {
     Column own = col("y").divide(col("cn"));
     Column restOwn = col("rest_y").divide(col("rest_cn"));
     Column supposed = col("_parent_y").divide(col("_parent_cn"));
+    // Two steps: the second reads the first's columns; the accounts are scaled after every variance has read them.
     Dataset<Row> parts = withRest
-        .withColumn("_parent_y", col("rest_y").plus(col("y")))
-        .withColumn("_parent_cn", col("rest_cn").plus(col("cn")))
-        .withColumn("var", variance(own, groupSums(""), share))
-        .withColumn("_unit", max(when(allCustomers, variance(own, groupSums(""), share).multiply(col("cn")))).over(figure))
-        .withColumn("test_var", greatest(variance(supposed, groupSums(""), share), col("_unit").divide(col("cn"))))
-        .withColumn("target_var", greatest(variance(coalesce(target, own), groupSums(""), share), col("var")))
-        .withColumn("rest_value", col("_parent_value").multiply(col("rest_n").plus(col("n"))).minus(col("value").multiply(col("n"))).divide(col("rest_n")))
-        .withColumn("rest_var", variance(restOwn, groupSums("rest_"), share))
-        .withColumn("rest_test_var", greatest(variance(supposed, groupSums("rest_"), share), col("_unit").divide(col("rest_cn"))))
-        .withColumn("accounts", col("accounts").divide(share))
-        .withColumn("rest_accounts", col("rest_accounts").divide(share));
+        .withColumns(columns(
+            "_parent_y", col("rest_y").plus(col("y")),
+            "_parent_cn", col("rest_cn").plus(col("cn")),
+            "var", variance(own, groupSums(""), share),
+            "_unit", max(when(allCustomers, variance(own, groupSums(""), share).multiply(col("cn")))).over(figure),
+            "rest_value", col("_parent_value").multiply(col("rest_n").plus(col("n"))).minus(col("value").multiply(col("n"))).divide(col("rest_n")),
+            "rest_var", variance(restOwn, groupSums("rest_"), share)))
+        .withColumns(columns(
+            "test_var", greatest(variance(supposed, groupSums(""), share), col("_unit").divide(col("cn"))),
+            "target_var", greatest(variance(coalesce(target, own), groupSums(""), share), col("var")),
+            "rest_test_var", greatest(variance(supposed, groupSums("rest_"), share), col("_unit").divide(col("rest_cn"))),
+            "accounts", col("accounts").divide(share),
+            "rest_accounts", col("rest_accounts").divide(share)));
 
     // A difference's figure and variances from its two parts (their covariance, from accounts in
     // both, is left out: it only narrows the difference's spread).
@@ -220,7 +229,7 @@ public final class Findings {
         "latest_value", "latest_se", "earlier_value", "earlier_var");
     Column part = struct(fields.stream().map(f -> col(f)).toArray(Column[]::new));
     List<Column> figureKeys = new ArrayList<>(List.of(col("segment"), col("phase"), col("price_tier"), col("gap"), figureName.as("metric"), col("subject_type"), col("subject")));
-    Dataset<Row> paired = parts.withColumn("_part", part).withColumn("_subtrahend", isSubtrahend)
+    Dataset<Row> paired = parts.withColumns(columns("_part", part, "_subtrahend", isSubtrahend))
         .groupBy(figureKeys.toArray(Column[]::new))
         .agg(first(when(not(col("_subtrahend")), col("_part")), true).as("a"), first(when(col("_subtrahend"), col("_part")), true).as("b"));
     Column isDifference = col("metric").isin(differences.toArray());
@@ -256,34 +265,28 @@ public final class Findings {
     }
     Column simpleRate = col("is_rate").and(not(isDifference));
     Dataset<Row> described = figures
-        .withColumn("higher_is_better", higher).withColumn("is_rate", rate).withColumn("what", what).withColumn("unit", unit)
-        .withColumn("_e", interval(col("value"), col("n"), col("var"), simpleRate, z))
-        .withColumn("_r", interval(col("rest_value"), col("rest_n"), col("rest_var"), simpleRate, z))
-        .withColumn("_target", target);
+        .withColumns(columns("higher_is_better", higher, "is_rate", rate, "what", what, "unit", unit, "_target", target))
+        .withColumns(columns(
+            "_e", interval(col("value"), col("n"), col("var"), simpleRate, z),
+            "_r", interval(col("rest_value"), col("rest_n"), col("rest_var"), simpleRate, z)));
     Column sign = when(col("higher_is_better"), lit(1.0)).otherwise(lit(-1.0));
     Column enough = col("n").geq(rules.minSample());
     Column divisor = when(col("is_rate"), lit(1.0)).otherwise(lit(scale));
 
-    Dataset<Row> againstRest = described
-        .filter(not(allCustomers).and(enough).and(col("rest_n").geq(rules.minSample())).and(col("test_var").plus(col("rest_test_var")).gt(0)))
-        .withColumn("test", lit("rest"))
-        .withColumn("p_value", Estimate.normalCdf(sign.multiply(col("value").minus(col("rest_value"))).divide(sqrt(col("test_var").plus(col("rest_test_var"))))))
-        .withColumn("_reference", col("rest_value"))
-        .withColumn("target", lit(null).cast("double"));
-    Dataset<Row> againstTarget = described
-        .filter(col("_target").isNotNull().and(enough).and(col("target_var").gt(0)))
-        .withColumn("test", lit("target"))
-        .withColumn("p_value", Estimate.normalCdf(sign.multiply(col("value").minus(col("_target"))).divide(sqrt(col("target_var")))))
-        .withColumn("_reference", col("_target"))
-        .withColumn("target", col("_target"));
-    Dataset<Row> againstZero = described
-        .filter(allCustomers.and(col("metric").isin(neutralZero.toArray())).and(enough).and(col("var").gt(0)))
-        .withColumn("test", lit("zero"))
-        .withColumn("p_value", Estimate.normalCdf(sign.multiply(col("value")).divide(sqrt(col("var")))))
-        .withColumn("_reference", lit(0.0))
-        .withColumn("target", lit(null).cast("double"));
+    // A figure's tests (against the rest, its target, zero) as one explode: one plan, not three unioned.
+    Column againstRest = when(not(allCustomers).and(enough).and(col("rest_n").geq(rules.minSample())).and(col("test_var").plus(col("rest_test_var")).gt(0)),
+        test("rest", Estimate.normalCdf(sign.multiply(col("value").minus(col("rest_value"))).divide(sqrt(col("test_var").plus(col("rest_test_var"))))),
+            col("rest_value"), lit(null).cast("double")));
+    Column againstTarget = when(col("_target").isNotNull().and(enough).and(col("target_var").gt(0)),
+        test("target", Estimate.normalCdf(sign.multiply(col("value").minus(col("_target"))).divide(sqrt(col("target_var")))), col("_target"), col("_target")));
+    Column againstZero = when(allCustomers.and(col("metric").isin(neutralZero.toArray())).and(enough).and(col("var").gt(0)),
+        test("zero", Estimate.normalCdf(sign.multiply(col("value")).divide(sqrt(col("var")))), lit(0.0), lit(null).cast("double")));
+    List<String> testFields = List.of("test", "p_value", "_reference", "target");
+    Dataset<Row> tests = described.withColumn("_test", explode(array(againstRest, againstTarget, againstZero)))
+        .filter(col("_test").isNotNull())
+        .withColumns(columns(testFields.stream().flatMap(f -> java.util.stream.Stream.of(f, col("_test." + f))).toArray()));
     Column againstOthers = col("test").notEqual("zero").and(not(allCustomers));
-    return againstRest.unionByName(againstTarget).unionByName(againstZero).select(
+    return tests.select(
         id(lit(rules.grain().label()), col("segment"), col("phase"), col("price_tier"), col("gap"), col("metric"), col("subject")).as("finding_id"),
         col("test"), col("segment"), col("phase"), col("price_tier"), col("gap"), col("metric"), col("subject"),
         col("value"), col("n"), col("_e.ci_low").as("ci_low"), col("_e.ci_high").as("ci_high"),
@@ -297,6 +300,20 @@ public final class Findings {
         col("higher_is_better"), col("is_rate"), col("what"), col("unit"),
         col("latest_value"), col("latest_se"), col("earlier_value"), col("earlier_var"),
         lit(null).cast("string").as("fee_sentence"));
+  }
+
+  /** Columns to add in one step, in order: name, column, name, column... */
+  private static Map<String, Column> columns(Object... nameThenColumn) {
+    Map<String, Column> m = new LinkedHashMap<>();
+    for (int i = 0; i < nameThenColumn.length; i += 2) {
+      m.put((String) nameThenColumn[i], (Column) nameThenColumn[i + 1]);
+    }
+    return m;
+  }
+
+  /** One test of a figure: what it is compared with, its p-value, the value compared with and the target. */
+  private static Column test(String name, Column pValue, Column reference, Column target) {
+    return struct(lit(name).as("test"), pValue.as("p_value"), reference.cast("double").as("_reference"), target.cast("double").as("target"));
   }
 
   /** A difference's field is the minuend's less the subtrahend's (a variance: their sum); another figure's is its own. */
@@ -377,8 +394,9 @@ public final class Findings {
     WindowSpec all = Window.partitionBy(lit(1));
     Dataset<Row> trended = once
         .withColumn("_trend_p", when(trendZ.isNotNull().and(not(trendZ.isNaN())), Estimate.normalCdf(abs(trendZ).multiply(-1)).multiply(2)))
-        .withColumn("_trend_m", count(col("_trend_p")).over(all))
-        .withColumn("_trend_rank", when(col("_trend_p").isNotNull(), row_number().over(all.orderBy(col("_trend_p").asc_nulls_last(), col("finding_id")))))
+        .withColumns(columns(
+            "_trend_m", count(col("_trend_p")).over(all),
+            "_trend_rank", when(col("_trend_p").isNotNull(), row_number().over(all.orderBy(col("_trend_p").asc_nulls_last(), col("finding_id"))))))
         .withColumn("_trend_raw", least(lit(1.0), col("_trend_p").multiply(col("_trend_m")).divide(col("_trend_rank"))))
         .withColumn("_trend_q", min(col("_trend_raw")).over(all.orderBy(col("_trend_p").desc_nulls_first(), col("finding_id").desc())
             .rowsBetween(Window.unboundedPreceding(), Window.currentRow())));

@@ -160,12 +160,15 @@ final class RunPlanner {
     Dataset<Row> all = AccountClusters.widen(RollupRunner.measure(running, events), measured.designEffects(), events.z());
     // Sums of doubles depend on the order partitions are merged in; 12 decimals keep re-runs and
     // cluster runs bit-identical without losing anything an analyst could see.
+    // One step for every column: each withColumn would analyse the whole plan of every family again.
+    Map<String, Column> columns = new java.util.LinkedHashMap<>();
     for (String c : List.of("value", "ci_low", "ci_high")) {
-      all = all.withColumn(c, org.apache.spark.sql.functions.round(col(c), 12));
+      columns.put(c, org.apache.spark.sql.functions.round(col(c), 12));
     }
-    return all.withColumn("low_sample", col("n").lt(settings.minSample()))
-        .withColumn("as_of", lit(Date.valueOf(run.asOf())))
-        .withColumn("run_id", lit(run.runId()));
+    columns.put("low_sample", col("n").lt(settings.minSample()));
+    columns.put("as_of", lit(Date.valueOf(run.asOf())));
+    columns.put("run_id", lit(run.runId()));
+    return all.withColumns(columns);
   }
 
   /**
