@@ -33,9 +33,9 @@ import io.servicegap.stats.Estimate;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Column;
@@ -281,10 +281,9 @@ public final class Findings {
         test("target", Estimate.normalCdf(sign.multiply(col("value").minus(col("_target"))).divide(sqrt(col("target_var")))), col("_target"), col("_target")));
     Column againstZero = when(allCustomers.and(col("metric").isin(neutralZero.toArray())).and(enough).and(col("var").gt(0)),
         test("zero", Estimate.normalCdf(sign.multiply(col("value")).divide(sqrt(col("var")))), lit(0.0), lit(null).cast("double")));
-    List<String> testFields = List.of("test", "p_value", "_reference", "target");
     Dataset<Row> tests = described.withColumn("_test", explode(array(againstRest, againstTarget, againstZero)))
         .filter(col("_test").isNotNull())
-        .withColumns(columns(testFields.stream().flatMap(f -> java.util.stream.Stream.of(f, col("_test." + f))).toArray()));
+        .withColumns(columns("test", col("_test.test"), "p_value", col("_test.p_value"), "_reference", col("_test._reference"), "target", col("_test.target")));
     Column againstOthers = col("test").notEqual("zero").and(not(allCustomers));
     return tests.select(
         id(lit(rules.grain().label()), col("segment"), col("phase"), col("price_tier"), col("gap"), col("metric"), col("subject")).as("finding_id"),
