@@ -56,6 +56,9 @@ public abstract class SparkTestBase {
   protected static void compilePlans(boolean compile) {
     spark.conf().set("spark.sql.codegen.wholeStage", compile);
     spark.conf().set("spark.sql.codegen.factoryMode", compile ? "FALLBACK" : "NO_CODEGEN");
+    // As a run that interprets its plans sets them (InputSizing).
+    spark.conf().set("spark.sql.subexpressionElimination.enabled", compile);
+    spark.conf().set("spark.sql.constraintPropagation.enabled", compile);
   }
 
   /** The repository root (set by surefire), for data-samples/ and conf/. */

@@ -29,11 +29,12 @@ public final class EventKeys {
     Column cutoff = lit(run.cutoff());
     return transactions
         .filter(col("order_ts").lt(cutoff))
-        .withColumn("price_tier", coalesce(col("price_tier"), col("account_tier")))
-        .withColumn("phase", lit("delivery"))
-        .withColumn(EVENT_DATE, to_date(col("order_ts")))
-        .withColumn("processed_ts", happened(col("processed_ts"), cutoff))
-        .withColumn("delivered_ts", happened(col("delivered_ts"), cutoff))
+        .withColumns(AddedColumns.of(
+            "price_tier", coalesce(col("price_tier"), col("account_tier")),
+            "phase", lit("delivery"),
+            EVENT_DATE, to_date(col("order_ts")),
+            "processed_ts", happened(col("processed_ts"), cutoff),
+            "delivered_ts", happened(col("delivered_ts"), cutoff)))
         .drop("account_tier");
   }
 
@@ -50,9 +51,10 @@ public final class EventKeys {
   public static Dataset<Row> complaints(Dataset<Row> complaints, RunKeys run) {
     Column cutoff = lit(run.cutoff());
     return withOrderTier(complaints.filter(col("opened_ts").lt(cutoff)))
-        .withColumn(EVENT_DATE, to_date(col("opened_ts")))
-        .withColumn("first_response_ts", happened(col("first_response_ts"), cutoff))
-        .withColumn("resolved_ts", happened(col("resolved_ts"), cutoff));
+        .withColumns(AddedColumns.of(
+            EVENT_DATE, to_date(col("opened_ts")),
+            "first_response_ts", happened(col("first_response_ts"), cutoff),
+            "resolved_ts", happened(col("resolved_ts"), cutoff)));
   }
 
   private static Dataset<Row> withOrderTier(Dataset<Row> events) {

@@ -7,7 +7,9 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -43,12 +45,15 @@ public final class GroupingSets {
     // generator's unread inputs by position; when the optimizer then dropped a key it found
     // constant (orders alone: all of the delivery phase), later positions shifted and the wrong
     // column was pruned. A first column's position does not move.
-    Dataset<Row> out = rows.select(array(sets.toArray(Column[]::new)).as("_sets"), col("*"))
-        .withColumn(SET_COLUMN, explode(col("_sets"))).drop("_sets");
+    // The keys are replaced in one step: each step analyses the whole plan again.
+    Map<String, Column> keys = new LinkedHashMap<>();
     for (String c : over) {
-      out = out.withColumn(c, col(SET_COLUMN + "." + c));
+      keys.put(c, col(SET_COLUMN + "." + c));
     }
-    return out.drop(SET_COLUMN);
+    return rows.select(array(sets.toArray(Column[]::new)).as("_sets"), col("*"))
+        .withColumn(SET_COLUMN, explode(col("_sets")))
+        .withColumns(keys)
+        .drop("_sets", SET_COLUMN);
   }
 
   /** Grain, period and the three keys: the key of every aggregate row. */

@@ -10,7 +10,9 @@ import static org.apache.spark.sql.functions.trunc;
 import io.servicegap.config.Grain;
 import java.sql.Date;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -31,11 +33,16 @@ public final class Periods {
   public static Dataset<Row> expand(Dataset<Row> rows, String dateColumn, List<Grain> grains, RunKeys run) {
     List<Column> periods = new ArrayList<>();
     List<String> starts = new ArrayList<>();
+    // Each grain's start a column of its own, computed once per row: in the exploded structs each
+    // use would evaluate the truncation again. Added in one step, as the keys below: each step
+    // analyses the whole plan again.
+    Map<String, Column> startColumns = new LinkedHashMap<>();
     for (Grain g : grains) {
-      // A column of its own, computed once per row: in the exploded structs each use would
-      // evaluate the truncation again.
+      startColumns.put("_start_" + g.label(), start(g, col(dateColumn)));
+    }
+    rows = rows.withColumns(startColumns);
+    for (Grain g : grains) {
       String startColumn = "_start_" + g.label();
-      rows = rows.withColumn(startColumn, start(g, col(dateColumn)));
       starts.add(startColumn);
       Column start = col(startColumn);
       Column inWindow =
@@ -46,8 +53,7 @@ public final class Periods {
     starts.add(dateColumn);
     return rows.withColumn("_period", explode(array(periods.toArray(Column[]::new))))
         .filter(col("_period.in_window"))
-        .withColumn(GRAIN, col("_period." + GRAIN))
-        .withColumn(PERIOD_START, col("_period." + PERIOD_START))
+        .withColumns(AddedColumns.of(GRAIN, col("_period." + GRAIN), PERIOD_START, col("_period." + PERIOD_START)))
         .drop(starts.toArray(String[]::new));
   }
 

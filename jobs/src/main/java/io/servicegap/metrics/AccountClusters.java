@@ -18,6 +18,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.servicegap.config.Grain;
+import io.servicegap.keys.AddedColumns;
 import io.servicegap.keys.EventKeys;
 import io.servicegap.keys.GroupingSets;
 import io.servicegap.keys.Periods;
@@ -246,7 +247,7 @@ public final class AccountClusters {
     }
     if (!periods.isEmpty()) {
       Dataset<Row> longer = days.withColumn("_p", explode(array(periods.toArray(Column[]::new)))).filter(col("_p").isNotNull())
-          .withColumn(Periods.GRAIN, col("_p." + Periods.GRAIN)).withColumn(Periods.PERIOD_START, col("_p." + Periods.PERIOD_START))
+          .withColumns(AddedColumns.of(Periods.GRAIN, col("_p." + Periods.GRAIN), Periods.PERIOD_START, col("_p." + Periods.PERIOD_START)))
           .groupBy(keys.toArray(Column[]::new)).agg(
               sum(col("y")).as("y"), sum(col("n")).as("n"),
               sum(col("event_yy")).as("event_yy"), sum(col("event_yn")).as("event_yn"),

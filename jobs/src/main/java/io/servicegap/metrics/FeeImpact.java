@@ -11,12 +11,15 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.servicegap.config.Settings;
+import io.servicegap.keys.AddedColumns;
 import io.servicegap.keys.JoinKeys;
 import io.servicegap.keys.RunKeys;
 import io.servicegap.stats.Estimate;
 import java.sql.Date;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -48,9 +51,10 @@ public final class FeeImpact {
         accounts.alias("a").crossJoin(effective.alias("c")).select(col("c.change_id"), col("a.account_id"), touched.as("touched"));
     Dataset<Row> withOrders =
         pairs.join(aroundChanges(orders, effective, days), JoinKeys.of("change_id", "account_id"), "left")
-            .na().fill(false, new String[] {"active_before", "retained_before", "active_after", "retained_after"})
-            .withColumn("churned_before", col("active_before").and(col("retained_before").equalTo(false)))
-            .withColumn("churned_after", col("active_after").and(col("retained_after").equalTo(false)));
+            .withColumns(missingAs(lit(false), "active_before", "retained_before", "active_after", "retained_after"))
+            .withColumns(AddedColumns.of(
+                "churned_before", col("active_before").and(col("retained_before").equalTo(false)),
+                "churned_after", col("active_after").and(col("retained_after").equalTo(false))));
 
     List<Column> states = new ArrayList<>();
     for (String group : List.of("touched", "control")) {
@@ -71,8 +75,8 @@ public final class FeeImpact {
     Column controlLift = Estimate.difference(churn("control_after", evaluable, z), churn("control_before", lit(true), z));
     long minSample = settings.minSample();
     return effective.join(perChange, JoinKeys.of("change_id"), "left")
-        .na().fill(0L, new String[] {"touched_before_active", "touched_after_active", "control_before_active", "control_after_active",
-            "touched_before_churned", "touched_after_churned", "control_before_churned", "control_after_churned"})
+        .withColumns(missingAs(lit(0L), "touched_before_active", "touched_after_active", "control_before_active", "control_after_active",
+            "touched_before_churned", "touched_after_churned", "control_before_churned", "control_after_churned"))
         .select(
             col("change_id"), col("effective_date"), col("price_tier"), col("segment"), col("change_pct"), col("description"),
             evaluable.as("evaluable"),
@@ -87,6 +91,18 @@ public final class FeeImpact {
             coalesce(lift.getField("n"), lit(0L)).lt(minSample).as("low_sample"),
             lit(Date.valueOf(run.asOf())).as("as_of"),
             lit(run.runId()).as("run_id"));
+  }
+
+  /**
+   * The columns with a null (no row on a left join's right side) replaced by {@code value}: one
+   * step, where na().fill re-resolves and re-analyses the whole plan.
+   */
+  private static Map<String, Column> missingAs(Column value, String... names) {
+    Map<String, Column> filled = new LinkedHashMap<>();
+    for (String n : names) {
+      filled.put(n, coalesce(col(n), value));
+    }
+    return filled;
   }
 
   /** Churn rate of active accounts over one window, null while the window is still open. */

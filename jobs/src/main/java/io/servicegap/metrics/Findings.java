@@ -27,6 +27,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.servicegap.config.Grain;
 import io.servicegap.config.Settings;
+import io.servicegap.keys.AddedColumns;
 import io.servicegap.keys.GroupingSets;
 import io.servicegap.keys.RunKeys;
 import io.servicegap.stats.Estimate;
@@ -132,7 +133,7 @@ public final class Findings {
     Column rank = row_number().over(all.orderBy(col("p_value"), col("finding_id"), col("test")));
     // A running minimum from the largest p down.
     return candidates
-        .withColumns(columns("_m", count(lit(1)).over(all), "_rank", rank))
+        .withColumns(AddedColumns.of("_m", count(lit(1)).over(all), "_rank", rank))
         .withColumn("_raw", least(lit(1.0), col("p_value").multiply(col("_m")).divide(col("_rank"))))
         .withColumn("q_value", min(col("_raw")).over(all.orderBy(col("_rank").desc()).rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
         .drop("_m", "_rank", "_raw");
@@ -162,7 +163,7 @@ public final class Findings {
             max(col("period_start")).as("_latest_seen"),
             sum(when(earlier, col("value").multiply(nd))).divide(sum(when(earlier, nd))).as("earlier_value"),
             sum(when(earlier, nd.multiply(nd).multiply(se).multiply(se))).divide(sum(when(earlier, nd)).multiply(sum(when(earlier, nd)))).as("earlier_var"))
-        .withColumns(columns(
+        .withColumns(AddedColumns.of(
             "latest_value", when(col("_latest_seen").equalTo(lit(Date.valueOf(latest))), col("_latest.value")),
             "latest_se", when(col("_latest_seen").equalTo(lit(Date.valueOf(latest))), col("_latest.se"))))
         .drop("_latest", "_latest_seen");
@@ -195,14 +196,14 @@ public final class Findings {
     Column supposed = col("_parent_y").divide(col("_parent_cn"));
     // Two steps: the second reads the first's columns; the accounts are scaled after every variance has read them.
     Dataset<Row> parts = withRest
-        .withColumns(columns(
+        .withColumns(AddedColumns.of(
             "_parent_y", col("rest_y").plus(col("y")),
             "_parent_cn", col("rest_cn").plus(col("cn")),
             "var", variance(own, groupSums(""), share),
             "_unit", max(when(allCustomers, variance(own, groupSums(""), share).multiply(col("cn")))).over(figure),
             "rest_value", col("_parent_value").multiply(col("rest_n").plus(col("n"))).minus(col("value").multiply(col("n"))).divide(col("rest_n")),
             "rest_var", variance(restOwn, groupSums("rest_"), share)))
-        .withColumns(columns(
+        .withColumns(AddedColumns.of(
             "test_var", greatest(variance(supposed, groupSums(""), share), col("_unit").divide(col("cn"))),
             "target_var", greatest(variance(coalesce(target, own), groupSums(""), share), col("var")),
             "rest_test_var", greatest(variance(supposed, groupSums("rest_"), share), col("_unit").divide(col("rest_cn"))),
@@ -229,7 +230,7 @@ public final class Findings {
         "latest_value", "latest_se", "earlier_value", "earlier_var");
     Column part = struct(fields.stream().map(f -> col(f)).toArray(Column[]::new));
     List<Column> figureKeys = new ArrayList<>(List.of(col("segment"), col("phase"), col("price_tier"), col("gap"), figureName.as("metric"), col("subject_type"), col("subject")));
-    Dataset<Row> paired = parts.withColumns(columns("_part", part, "_subtrahend", isSubtrahend))
+    Dataset<Row> paired = parts.withColumns(AddedColumns.of("_part", part, "_subtrahend", isSubtrahend))
         .groupBy(figureKeys.toArray(Column[]::new))
         .agg(first(when(not(col("_subtrahend")), col("_part")), true).as("a"), first(when(col("_subtrahend"), col("_part")), true).as("b"));
     Column isDifference = col("metric").isin(differences.toArray());
@@ -265,8 +266,8 @@ public final class Findings {
     }
     Column simpleRate = col("is_rate").and(not(isDifference));
     Dataset<Row> described = figures
-        .withColumns(columns("higher_is_better", higher, "is_rate", rate, "what", what, "unit", unit, "_target", target))
-        .withColumns(columns(
+        .withColumns(AddedColumns.of("higher_is_better", higher, "is_rate", rate, "what", what, "unit", unit, "_target", target))
+        .withColumns(AddedColumns.of(
             "_e", interval(col("value"), col("n"), col("var"), simpleRate, z),
             "_r", interval(col("rest_value"), col("rest_n"), col("rest_var"), simpleRate, z)));
     Column sign = when(col("higher_is_better"), lit(1.0)).otherwise(lit(-1.0));
@@ -283,7 +284,7 @@ public final class Findings {
         test("zero", Estimate.normalCdf(sign.multiply(col("value")).divide(sqrt(col("var")))), lit(0.0), lit(null).cast("double")));
     Dataset<Row> tests = described.withColumn("_test", explode(array(againstRest, againstTarget, againstZero)))
         .filter(col("_test").isNotNull())
-        .withColumns(columns("test", col("_test.test"), "p_value", col("_test.p_value"), "_reference", col("_test._reference"), "target", col("_test.target")));
+        .withColumns(AddedColumns.of("test", col("_test.test"), "p_value", col("_test.p_value"), "_reference", col("_test._reference"), "target", col("_test.target")));
     Column againstOthers = col("test").notEqual("zero").and(not(allCustomers));
     return tests.select(
         id(lit(rules.grain().label()), col("segment"), col("phase"), col("price_tier"), col("gap"), col("metric"), col("subject")).as("finding_id"),
@@ -299,15 +300,6 @@ public final class Findings {
         col("higher_is_better"), col("is_rate"), col("what"), col("unit"),
         col("latest_value"), col("latest_se"), col("earlier_value"), col("earlier_var"),
         lit(null).cast("string").as("fee_sentence"));
-  }
-
-  /** Columns to add in one step, in order: name, column, name, column... */
-  private static Map<String, Column> columns(Object... nameThenColumn) {
-    Map<String, Column> m = new LinkedHashMap<>();
-    for (int i = 0; i < nameThenColumn.length; i += 2) {
-      m.put((String) nameThenColumn[i], (Column) nameThenColumn[i + 1]);
-    }
-    return m;
   }
 
   /** One test of a figure: what it is compared with, its p-value, the value compared with and the target. */
@@ -393,7 +385,7 @@ public final class Findings {
     WindowSpec all = Window.partitionBy(lit(1));
     Dataset<Row> trended = once
         .withColumn("_trend_p", when(trendZ.isNotNull().and(not(trendZ.isNaN())), Estimate.normalCdf(abs(trendZ).multiply(-1)).multiply(2)))
-        .withColumns(columns(
+        .withColumns(AddedColumns.of(
             "_trend_m", count(col("_trend_p")).over(all),
             "_trend_rank", when(col("_trend_p").isNotNull(), row_number().over(all.orderBy(col("_trend_p").asc_nulls_last(), col("finding_id"))))))
         .withColumn("_trend_raw", least(lit(1.0), col("_trend_p").multiply(col("_trend_m")).divide(col("_trend_rank"))))

@@ -25,7 +25,9 @@ import io.servicegap.keys.Periods;
 import io.servicegap.metrics.MetricTable.Metric;
 import io.servicegap.keys.RunKeys;
 import io.servicegap.stats.Estimate;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -163,18 +165,25 @@ public final class RecoveryParadox implements MetricFamily {
             .withColumn(SECOND_TIME_AFTER, lead(newTime, 2, null, true).over(byTime))
             .filter(isOrder);
     // Each grain's period bounds as columns of their own, computed once per order: inside the
-    // exploded structs below every use would evaluate its date arithmetic again.
+    // exploded structs below every use would evaluate its date arithmetic again. Each bound is
+    // added for every grain in one step: each step analyses the whole plan again.
+    Map<String, Column> starts = new LinkedHashMap<>();
+    Map<String, Column> ends = new LinkedHashMap<>();
+    Map<String, Column> endTimes = new LinkedHashMap<>();
+    Map<String, Column> instants = new LinkedHashMap<>();
+    Map<String, Column> windowEnds = new LinkedHashMap<>();
     for (Grain g : grains) {
-      periods = periods.withColumn(start(g), Periods.start(g, col(EventKeys.EVENT_DATE)));
-      Column endDate = switch (g) {
+      starts.put(start(g), Periods.start(g, col(EventKeys.EVENT_DATE)));
+      ends.put(end(g), switch (g) {
         case DAY -> date_add(col(start(g)), 1);
         case WEEK -> date_add(col(start(g)), 7);
         case MONTH -> add_months(col(start(g)), 1);
-      };
-      periods = periods.withColumn(end(g), endDate).withColumn(endTime(g), col(end(g)).cast(DataTypes.TimestampType));
-      periods = periods.withColumn(instant(g), least(col(endTime(g)), lit(run.cutoff())));
-      periods = periods.withColumn(windowEnd(g), Retention.windowEnd(col(instant(g)), days));
+      });
+      endTimes.put(endTime(g), col(end(g)).cast(DataTypes.TimestampType));
+      instants.put(instant(g), least(col(endTime(g)), lit(run.cutoff())));
+      windowEnds.put(windowEnd(g), Retention.windowEnd(col(instant(g)), days));
     }
+    periods = periods.withColumns(starts).withColumns(ends).withColumns(endTimes).withColumns(instants).withColumns(windowEnds);
     periods = periods
             .withColumn("_period", explode(array(grains.stream().map(g -> periodOfOrder(g, tiers.size(), run)).toArray(Column[]::new))))
             .filter(col("_period.counted"));

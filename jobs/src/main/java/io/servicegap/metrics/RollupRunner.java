@@ -46,12 +46,31 @@ public final class RollupRunner {
     Rollup rollup = rollUp(families, in);
     Dataset<Row> states = rollup.states() == null ? null : in.shared().materialize("rolled_states", rollup.states());
     RolledStates rolled = new RolledStates(states, rollup.slots(), histograms(families, in), rollup.bins(), in);
-    Dataset<Row> all = rolled.percentiles();
-    for (MetricFamily f : families) {
-      Dataset<Row> rows = f.metrics(rolled, in);
-      all = all == null ? rows : all.unionByName(rows);
+    List<Dataset<Row>> parts = new ArrayList<>();
+    Dataset<Row> percentiles = rolled.percentiles();
+    if (percentiles != null) {
+      parts.add(percentiles);
     }
-    return all != null ? all : MetricTable.empty();
+    for (MetricFamily f : families) {
+      parts.add(f.metrics(rolled, in));
+    }
+    return parts.isEmpty() ? MetricTable.empty() : unionPairwise(parts);
+  }
+
+  /**
+   * The parts' union, built in pairs: each union analyses both its sides again, so adding one
+   * part at a time to a growing union would analyse the first parts once per part.
+   */
+  static Dataset<Row> unionPairwise(List<Dataset<Row>> parts) {
+    List<Dataset<Row>> level = parts;
+    while (level.size() > 1) {
+      List<Dataset<Row>> next = new ArrayList<>();
+      for (int i = 0; i < level.size(); i += 2) {
+        next.add(i + 1 < level.size() ? level.get(i).unionByName(level.get(i + 1)) : level.get(i));
+      }
+      level = next;
+    }
+    return level.get(0);
   }
 
   /** The roll-up of every family's states and histograms, as plans: nothing runs. */

@@ -25,6 +25,8 @@ final class InputSizing {
   private static final String KEY = "spark.sql.shuffle.partitions";
   private static final String WHOLE_STAGE = "spark.sql.codegen.wholeStage";
   private static final String EXPRESSIONS = "spark.sql.codegen.factoryMode";
+  private static final String SHARED_EXPRESSIONS = "spark.sql.subexpressionElimination.enabled";
+  private static final String CONSTRAINTS = "spark.sql.constraintPropagation.enabled";
   /** Beyond this a run is better split by period than by more tasks. */
   static final int MOST = 20_000;
 
@@ -50,9 +52,16 @@ final class InputSizing {
       // Spark's defaults, whatever an earlier run in this session chose.
       spark.conf().unset(WHOLE_STAGE);
       spark.conf().unset(EXPRESSIONS);
+      spark.conf().unset(SHARED_EXPRESSIONS);
+      spark.conf().unset(CONSTRAINTS);
     } else {
       spark.conf().set(WHOLE_STAGE, "false");
       spark.conf().set(EXPRESSIONS, "NO_CODEGEN");
+      // Interpreted, a shared subexpression is looked up in a cache that is cleared at every row,
+      // which costs more than evaluating it again; and on small inputs the optimizer's inferred
+      // constraints (an is-not-null filter here and there) save less than deriving them costs.
+      spark.conf().set(SHARED_EXPRESSIONS, "false");
+      spark.conf().set(CONSTRAINTS, "false");
       LOG.info("plans interpreted, not compiled: {} KB of input files (servicegap.run.compile-plans-from)", bytes >> 10);
     }
   }
