@@ -96,10 +96,10 @@ public final class AccountClusters {
     Map<String, Integer> numbers = new LinkedHashMap<>();
     List<Column> names = new ArrayList<>();
     List<Integer> tested = new ArrayList<>();
-    Column shape = lit(null).cast(DataTypes.StringType);
+    Map<String, String> shapes = new LinkedHashMap<>();
     for (StateSet s : sets.values()) {
       for (Figure f : s.figures()) {
-        shape = when(col("metric").equalTo(f.metric()), lit(f.shape().name())).otherwise(shape);
+        shapes.put(f.metric(), f.shape().name());
         if (f.shape() == Figure.Shape.DIFFERENCE) {
           differences.add(f);
           differenceSets.add(s);
@@ -139,7 +139,14 @@ public final class AccountClusters {
     // Written once: each difference reads its two figures' effects, which would otherwise be
     // aggregated again from the account days for every difference.
     Dataset<Row> effects = in.shared().materialize("figure_effects", named(designEffects(perAccount(days.filter(col("in_effects")), in)), named));
-    effects = effects.unionByName(differenceEffects(effects, differences, differenceSets)).withColumn("shape", shape);
+    // One flat CASE over the metrics' names, not one nested per figure.
+    Column shape = null;
+    for (Map.Entry<String, String> m : shapes.entrySet()) {
+      Column is = col("metric").equalTo(m.getKey());
+      shape = shape == null ? when(is, lit(m.getValue())) : shape.when(is, lit(m.getValue()));
+    }
+    effects = effects.unionByName(differenceEffects(effects, differences, differenceSets))
+        .withColumn("shape", shape == null ? lit(null).cast(DataTypes.StringType) : shape);
     Dataset<Row> windowSums = window == null ? null : named(windowSums(days, window, tested), named);
     return new Clusters(in.shared().materialize("design_effects", effects),
         windowSums == null ? null : in.shared().materialize("window_clusters", windowSums), share);
