@@ -61,7 +61,7 @@ public final class RollupRunner {
    * The parts' union, built in pairs: each union analyses both its sides again, so adding one
    * part at a time to a growing union would analyse the first parts once per part.
    */
-  static Dataset<Row> unionPairwise(List<Dataset<Row>> parts) {
+  private static Dataset<Row> unionPairwise(List<Dataset<Row>> parts) {
     List<Dataset<Row>> level = parts;
     while (level.size() > 1) {
       List<Dataset<Row>> next = new ArrayList<>();

@@ -7,6 +7,7 @@ import io.servicegap.config.Grain;
 import io.servicegap.config.Settings;
 import io.servicegap.ingest.InputContract;
 import io.servicegap.ingest.Ingestion;
+import io.servicegap.keys.AddedColumns;
 import io.servicegap.keys.EventKeys;
 import io.servicegap.keys.Periods;
 import io.servicegap.keys.RunKeys;
@@ -161,14 +162,13 @@ final class RunPlanner {
     // Sums of doubles depend on the order partitions are merged in; 12 decimals keep re-runs and
     // cluster runs bit-identical without losing anything an analyst could see.
     // One step for every column: each withColumn would analyse the whole plan of every family again.
-    Map<String, Column> columns = new java.util.LinkedHashMap<>();
-    for (String c : List.of("value", "ci_low", "ci_high")) {
-      columns.put(c, org.apache.spark.sql.functions.round(col(c), 12));
-    }
-    columns.put("low_sample", col("n").lt(settings.minSample()));
-    columns.put("as_of", lit(Date.valueOf(run.asOf())));
-    columns.put("run_id", lit(run.runId()));
-    return all.withColumns(columns);
+    return all.withColumns(AddedColumns.of(
+        "value", org.apache.spark.sql.functions.round(col("value"), 12),
+        "ci_low", org.apache.spark.sql.functions.round(col("ci_low"), 12),
+        "ci_high", org.apache.spark.sql.functions.round(col("ci_high"), 12),
+        "low_sample", col("n").lt(settings.minSample()),
+        "as_of", lit(Date.valueOf(run.asOf())),
+        "run_id", lit(run.runId())));
   }
 
   /**
