@@ -42,6 +42,7 @@ public abstract class SparkTestBase {
                 // Given as spark-submit would give it, so a run leaves code generation as each
                 // class chose it (compilePlans), not as servicegap.run.compile-plans-from would.
                 .config("spark.sql.codegen.wholeStage", "true")
+                .config("spark.sql.extensions", io.servicegap.run.OneStepAggregates.withExtension(null)) // as ServiceGapMain
                 .getOrCreate();
       }
       compilePlans(Boolean.parseBoolean(System.getProperty("servicegap.test.codegen", "true")));

@@ -8,6 +8,7 @@ import io.servicegap.ingest.InputException;
 import io.servicegap.ingest.RawInputs;
 import io.servicegap.ingest.SourceCounts;
 import io.servicegap.output.RunLock;
+import io.servicegap.run.OneStepAggregates;
 import io.servicegap.run.QualityGateException;
 import io.servicegap.run.RunManifest;
 import io.servicegap.run.ServiceGapJob;
@@ -30,6 +31,7 @@ public final class ServiceGapMain {
   public static final int BAD_CONFIGURATION = 2;
   public static final int QUALITY_GATE = 3;
   private static final Logger LOG = LoggerFactory.getLogger(ServiceGapMain.class);
+  private static final String EXTENSIONS = "spark.sql.extensions";
   private static final String MIN_SCAN_SPLITS = "spark.sql.files.minPartitionNum";
   private static final String LISTING_JOB_THRESHOLD = "spark.sql.sources.parallelPartitionDiscovery.threshold";
 
@@ -205,6 +207,7 @@ public final class ServiceGapMain {
     SparkConf conf = new SparkConf().setAppName("servicegap");
     conf.setIfMissing("spark.master", settings.sparkMaster());
     settings.sparkConf().forEach(conf::setIfMissing);
+    conf.set(EXTENSIONS, OneStepAggregates.withExtension(conf.get(EXTENSIONS, null)));
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
     if (!conf.contains(MIN_SCAN_SPLITS)) {
       // Four scan tasks per core at least: by default a scan gets one per core and 128 MB splits,
