@@ -75,6 +75,15 @@ class OneStepAggregatesTest extends SparkTestBase {
     assertEquals(Map.of(1L, List.of(22L, 2L, 2L), 2L, List.of(26L, 2L, 2L), 3L, List.of(30L, 2L, 2L)), byKey(perK));
   }
 
+  @org.junit.jupiter.api.Test
+  void theRuleJoinsExtensionsAlreadyConfiguredOnce() {
+    String ours = OneStepAggregates.Extension.class.getName();
+    assertEquals(ours, OneStepAggregates.withExtension(null));
+    assertEquals(ours, OneStepAggregates.withExtension(" "));
+    assertEquals("io.delta.sql.DeltaSparkSessionExtension," + ours, OneStepAggregates.withExtension("io.delta.sql.DeltaSparkSessionExtension"));
+    assertEquals("a.B, " + ours, OneStepAggregates.withExtension("a.B, " + ours), "already there: left as given");
+  }
+
   private static Map<Long, List<Long>> byKey(Dataset<Row> sums) {
     Map<Long, List<Long>> got = new TreeMap<>();
     for (Row r : sums.collectAsList()) {
