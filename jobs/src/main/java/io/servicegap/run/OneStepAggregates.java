@@ -23,13 +23,13 @@ import scala.runtime.BoxedUnit;
  * sum as a partial aggregate, an exchange and a final aggregate; when the input is already
  * partitioned by the keys (the roll-up's sums after its one shuffle by grain and period), it drops
  * the exchange but keeps both steps, and the final one builds a second hash table of the rows the
- * first just produced, one per key already. At 10 M orders those second tables were 138 s of task
- * time. This rule, run after Spark has placed its exchanges, replaces such a pair with one
- * aggregate that consumes the input rows directly (Spark's own one-step mode, as it plans an
- * aggregate that cannot be split). Later Spark versions do the same themselves (SPARK-57928).
+ * first just produced, one per key already. This rule, run after Spark has placed its exchanges,
+ * replaces such a pair with one aggregate that consumes the input rows directly (Spark's own
+ * one-step mode, as it plans an aggregate that cannot be split). Later Spark versions do the same
+ * themselves (SPARK-57928).
  *
- * <p>Only hash aggregates whose keys are plain columns of the input are joined: then the keys
- * the final step required the input to be clustered by are columns of that input too.
+ * <p>Only pairs of hash aggregates whose keys are plain columns of the input are merged: then the
+ * keys the final step required the input to be clustered by are columns of that input too.
  */
 public final class OneStepAggregates extends Rule<SparkPlan> {
   /** For {@code spark.sql.extensions}: registers the rule with each session's adaptive planner. */
