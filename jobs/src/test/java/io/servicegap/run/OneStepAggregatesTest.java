@@ -20,6 +20,7 @@ import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.adaptive.QueryStageExec;
 import org.apache.spark.sql.execution.aggregate.HashAggregateExec;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import scala.collection.JavaConverters;
@@ -75,8 +76,8 @@ class OneStepAggregatesTest extends SparkTestBase {
     assertEquals(Map.of(1L, List.of(22L, 2L, 2L), 2L, List.of(26L, 2L, 2L), 3L, List.of(30L, 2L, 2L)), byKey(perK));
   }
 
-  @org.junit.jupiter.api.Test
-  void theRuleJoinsExtensionsAlreadyConfiguredOnce() {
+  @Test
+  void theRuleIsAddedOnceToExtensionsAlreadyConfigured() {
     String ours = OneStepAggregates.Extension.class.getName();
     assertEquals(ours, OneStepAggregates.withExtension(null));
     assertEquals(ours, OneStepAggregates.withExtension(" "));
